@@ -1,0 +1,1 @@
+"""Pure dialog logic: parsing, flows and triage, with no I/O."""

@@ -1,0 +1,105 @@
+"""What a dialog step asks the host to do. The host performs them in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dialogs.program import Level
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Answer to the sender, on the channel the message came in on."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SendSms:
+    """A message to another phone (OTP, staff alert, welcome), through the outbox."""
+
+    to: str
+    text: str
+    kind: str
+    patient_code: str | None = None
+    sensitive: bool = False  # holds a secret (OTP): never logged, redacted once sent
+
+
+@dataclass(frozen=True)
+class CreatePatient:
+    code: str
+    full_name: str
+    birth_year: int
+    birth_date: date | None
+    area: str
+    clinic_id: str
+    phone: str
+    registered_by: str
+    positive_test_date: date
+    symptoms: bool
+    risk_factors: tuple[str, ...]
+    status: str  # "pending" (self-registered) or "active" (registered by staff)
+    language: str
+    accepted_by: str | None = None
+
+
+@dataclass(frozen=True)
+class SetPatientStatus:
+    code: str
+    status: str  # "active", "rejected"
+    by_phone: str
+    by_name: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordDeclaration:
+    """Create or update the declaration started at `started_at` (several a day are kept)."""
+
+    code: str
+    started_at: datetime
+    local_date: date
+    answers: dict[str, float | str | None]
+    complete: bool
+    level: Level
+
+
+@dataclass(frozen=True)
+class RaiseAlert:
+    code: str
+    level: Level
+    reason: str
+
+
+@dataclass(frozen=True)
+class AcknowledgeAlerts:
+    code: str
+    by_phone: str
+    by_name: str
+
+
+@dataclass(frozen=True)
+class SetOptOut:
+    """Stop (or resume) scheduled messages to the sender's phone, for every patient on it."""
+
+    opted_out: bool
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    language: str
+
+
+Effect = (
+    Reply
+    | SendSms
+    | CreatePatient
+    | SetPatientStatus
+    | RecordDeclaration
+    | RaiseAlert
+    | AcknowledgeAlerts
+    | SetOptOut
+    | SetLanguage
+)
+

@@ -1,0 +1,75 @@
+"""One-time codes that prove the registrant can reach the patient's phone.
+
+Only a salted hash is kept in the conversation; the code itself leaves only in
+the SMS to the patient's phone (marked sensitive, so it is never logged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from dialogs.effects import Effect, Reply, SendSms
+from dialogs.phones import mask_phone
+from dialogs.state import Context, Conversation, Step
+from dialogs.templates import Texts
+from dialogs.text import normalize
+
+VALID_FOR = timedelta(minutes=10)
+MAX_TRIES = 5
+MAX_RESENDS = 3
+MAX_PER_NUMBER_PER_DAY = 5
+
+
+def digest(code: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+
+
+def _clinic_phone(conv: Conversation, ctx: Context) -> str:
+    return ctx.program.clinic(conv.data["clinic_id"]).phone
+
+
+def issue(conv: Conversation, ctx: Context, texts: Texts, now: datetime) -> Step:
+    """Send a fresh code to the patient's phone, within the per-number daily limit."""
+    target: str = conv.data["phone"]
+    if ctx.otp_sent_today >= MAX_PER_NUMBER_PER_DAY:
+        reply = texts("otp_daily_limit", phone=mask_phone(target), clinic_phone=_clinic_phone(conv, ctx))
+        return Step(conv, (Reply(reply),))
+    salt = ctx.nonce
+    data = {
+        **conv.data,
+        "otp_hash": digest(ctx.new_otp, salt),
+        "otp_salt": salt,
+        "otp_expires": (now + VALID_FOR).isoformat(),
+        "otp_tries": conv.data.get("otp_tries", 0),
+        "otp_resends": conv.data.get("otp_resends", -1) + 1,
+    }
+    message = texts("otp_message", service=ctx.program.name, name=data["name"], otp=ctx.new_otp)
+    effects: list[Effect] = [
+        SendSms(target, message, "otp", None, sensitive=True),
+        Reply(texts("otp_sent", phone=mask_phone(target))),
+    ]
+    return Step(Conversation(conv.state, data, now), tuple(effects))
+
+
+def check(conv: Conversation, text: str, ctx: Context, texts: Texts, now: datetime) -> Step | None:
+    """None when the code is right; otherwise the step that answers the attempt."""
+    word = normalize(text)
+    if word in ("GUI LAI", "GUILAI", "RESEND"):
+        if conv.data.get("otp_resends", 0) >= MAX_RESENDS:
+            reply = texts("otp_resend_limit", clinic_phone=_clinic_phone(conv, ctx))
+            return Step(conv, (Reply(reply),))
+        return issue(conv, ctx, texts, now)
+    code = word.replace(" ", "")
+    if len(code) != 6 or not code.isdigit() or "otp_hash" not in conv.data:
+        return Step(conv, (Reply(texts("otp_format")),))
+    if now > datetime.fromisoformat(conv.data["otp_expires"]):
+        return Step(conv, (Reply(texts("otp_expired")),))
+    if hmac.compare_digest(digest(code, conv.data["otp_salt"]), conv.data["otp_hash"]):
+        return None
+    tries = conv.data.get("otp_tries", 0) + 1
+    if tries >= MAX_TRIES:
+        return Step(Conversation(), (Reply(texts("otp_failed")),))
+    data = {**conv.data, "otp_tries": tries}
+    return Step(Conversation(conv.state, data, now), (Reply(texts("otp_wrong", left=MAX_TRIES - tries)),))

@@ -1,0 +1,91 @@
+"""Patient keywords that need no multi-step dialog: SOS, history, guidance, help, language, STOP."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dialogs.alerts import red_alert
+from dialogs.effects import Effect, Reply, SetLanguage, SetOptOut
+from dialogs.render import dm, local_today
+from dialogs.state import Context, Conversation, PatientView, Step
+from dialogs.templates import Texts
+from dialogs.text import fold
+from dialogs.triage import show
+
+HISTORY_DAYS = 7
+
+
+def clinic_phone(ctx: Context) -> str:
+    """The phone of the clinic that looks after this phone's patients (or the first clinic)."""
+    clinic_id = ctx.patients[0].clinic_id if ctx.patients else ctx.program.clinics[0].id
+    return ctx.program.clinic(clinic_id).phone
+
+
+def sos(conv: Conversation, message: str, quoted: bool, ctx: Context, texts: Texts, now: datetime) -> Step:
+    """A red alert for every patient on this phone; the dialog in progress is kept."""
+    patients = [p for p in ctx.patients if p.status in ("active", "pending")]
+    if not patients:
+        return Step(conv, (Reply(texts("sos_unregistered")),))
+    staff = Texts(ctx.program.default_language, ctx.program.sms_ascii)
+    reason = staff.raw("sos_reason")
+    if quoted:
+        reason = staff.raw("message_reason").format(text=fold(" ".join(message.split()))[:60])
+    effects: list[Effect] = []
+    for patient in patients:
+        effects += red_alert(patient, reason, ctx.program, now)
+    effects.append(Reply(texts("sos_patient", clinic_phone=clinic_phone(ctx))))
+    return Step(conv, tuple(effects))
+
+
+def history(patient: PatientView, ctx: Context, texts: Texts, now: datetime) -> str:
+    """The last 7 local days, a line a day: date, answers, triage colour."""
+    today = local_today(now, ctx.program.timezone)
+    days = {d.day: d for d in ctx.history.get(patient.code, ())}
+    if not days:
+        return texts("history_empty", code=patient.code)
+    lines = []
+    for back in range(HISTORY_DAYS):
+        day = today - timedelta(days=back)
+        summary = days.get(day)
+        if summary is None:
+            lines.append(f"{dm(day)} -")
+            continue
+        values = " ".join(
+            show(summary.answers[q.key]) if q.key in summary.answers else "?" for q in ctx.program.questions
+        )
+        lines.append(f"{dm(day)} {values} {texts.raw('level_' + summary.level)}")
+    return texts("history", code=patient.code, lines="; ".join(lines))
+
+
+def guidance(rest: str, ctx: Context, texts: Texts) -> str:
+    """`HD`: the numbered topics; `HD 2`: topic 2."""
+    topics = ctx.program.guidance
+    lang = texts.language
+    menu = texts(
+        "guidance_menu",
+        topics=" ".join(f"{i}) {t.title.get(lang) or t.title['vi']}" for i, t in enumerate(topics, 1)),
+    )
+    if not rest:
+        return menu
+    number = rest.split()[0]
+    if number.isdigit() and 1 <= int(number) <= len(topics):
+        topic = topics[int(number) - 1]
+        title = topic.title.get(lang) or topic.title["vi"]
+        return texts("guidance_topic", title=title, text=topic.text.get(lang) or topic.text["vi"])
+    return texts("guidance_unknown", n=number[:6]) + menu
+
+
+def help_text(ctx: Context, texts: Texts) -> str:
+    if not ctx.patients:
+        return texts("help_unregistered")
+    return texts("help", clinic_phone=clinic_phone(ctx))
+
+
+def opt(conv: Conversation, opted_out: bool, ctx: Context, texts: Texts) -> Step:
+    reply = texts("opted_out" if opted_out else "opted_in")
+    return Step(conv, (SetOptOut(opted_out), Reply(reply)))
+
+
+def language(conv: Conversation, language: str, ctx: Context) -> Step:
+    texts = Texts(language, ctx.program.sms_ascii)
+    return Step(conv, (SetLanguage(language), Reply(texts("language_set"))))

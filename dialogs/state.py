@@ -1,0 +1,114 @@
+"""Conversation states (stored by name: never reorder-sensitive) and the per-phone context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from dialogs.effects import Effect
+from dialogs.program import Program
+
+
+class State(StrEnum):
+    IDLE = "idle"
+    REG_NAME = "reg_name"
+    REG_BIRTH = "reg_birth"
+    REG_AREA = "reg_area"
+    REG_PHONE = "reg_phone"
+    REG_TEST_DATE = "reg_test_date"
+    REG_SYMPTOMS = "reg_symptoms"
+    REG_RISKS = "reg_risks"
+    REG_OTP = "reg_otp"
+    DECLARING = "declaring"
+    CHOOSE_PATIENT = "choose_patient"
+
+
+REGISTRATION_STATES = frozenset(s for s in State if s.value.startswith("reg_"))
+
+# How long an unfinished dialog waits for the next answer before it is dropped.
+STATE_TTL: dict[State, timedelta] = {
+    **{s: timedelta(hours=24) for s in REGISTRATION_STATES},
+    State.DECLARING: timedelta(hours=6),
+    State.CHOOSE_PATIENT: timedelta(hours=1),
+}
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """The stored dialog state of one phone number."""
+
+    state: State = State.IDLE
+    data: dict[str, Any] = field(default_factory=dict)  # JSON-serialisable
+    updated_at: datetime | None = None
+
+    def expired(self, now: datetime) -> bool:
+        ttl = STATE_TTL.get(self.state)
+        return ttl is not None and self.updated_at is not None and now - self.updated_at > ttl
+
+
+IDLE = Conversation()
+
+
+@dataclass(frozen=True)
+class PatientView:
+    """What the dialogs may know of a patient."""
+
+    code: str
+    full_name: str
+    phone: str
+    clinic_id: str
+    status: str  # pending, active, rejected, discharged
+    birth_year: int
+    birth_date: date | None
+    area: str
+    risk_factors: tuple[str, ...] = ()
+    registered_by: str = ""
+    language: str = "vi"
+    decided_by: str = ""  # staff name who accepted or rejected
+    decided_at: datetime | None = None
+
+    def age(self, today: date) -> float:
+        """Age in years (fractional when the birth date is known)."""
+        if self.birth_date is not None:
+            return (today - self.birth_date).days / 365.25
+        return float(today.year - self.birth_year)
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The last declaration of one local day, for `LS`."""
+
+    day: date
+    answers: dict[str, float | str | None]
+    level: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a patient-side step may read, loaded by the host before the step."""
+
+    program: Program
+    phone: str  # the sender, E.164
+    language: str
+    opted_out: bool
+    patients: tuple[PatientView, ...]  # patients whose phone is the sender's
+    new_code: str = ""  # a fresh, probably unused patient code
+    new_otp: str = ""  # a fresh 6-digit code
+    nonce: str = ""  # fresh random text, e.g. a salt
+    otp_sent_today: int = 0  # OTP messages sent today to the registration's target phone
+    target_patients: tuple[PatientView, ...] = ()  # patients on the registration's target phone
+    history: dict[str, tuple[DaySummary, ...]] = field(default_factory=dict)
+
+    @property
+    def active(self) -> tuple[PatientView, ...]:
+        return tuple(p for p in self.patients if p.status == "active")
+
+
+@dataclass(frozen=True)
+class Step:
+    """The result of one inbound message: the next conversation and what to do."""
+
+    conversation: Conversation
+    effects: tuple[Effect, ...] = ()

@@ -1,0 +1,1 @@
+"""Adapters between the service and SMS providers."""
