@@ -123,6 +123,10 @@ DAILY: dict[str, dict[str, str]] = {
         "vi": "Số này không có bệnh nhân mã {code}. ",
         "en": "No patient with code {code} on this phone. ",
     },
+    "service_error": {
+        "vi": "Xin lỗi, hệ thống đang lỗi. Vui lòng gửi lại sau ít phút. Cấp cứu: gọi 115",
+        "en": "Sorry, the service has a problem. Please send again in a few minutes. Emergency: call 115",
+    },
     "language_set": {
         "vi": "Đã chuyển sang tiếng Việt. TRO GIUP: cách dùng",
         "en": "Language set to English. HELP: the keywords",

@@ -1,0 +1,33 @@
+"""The Flask app factory: nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify
+from twilio.request_validator import RequestValidator
+
+from f0care.runtime import Runtime
+from models.db import ping
+from sms_gateway.twilio_webhook import bp as twilio_bp
+
+
+def create_app(runtime: Runtime) -> Flask:
+    """A web app serving `runtime` (built once by the caller from the config)."""
+    app = Flask("f0care")
+    app.extensions["f0care"] = runtime
+    app.extensions["f0care.validator"] = RequestValidator(runtime.config.webhook_auth_token)
+    app.register_blueprint(twilio_bp)
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        ok = ping(runtime.db)
+        return jsonify(status="ok" if ok else "database unreachable"), 200 if ok else 503
+
+    @app.errorhandler(500)
+    def server_error(_error: Exception) -> tuple[str, int]:
+        logging.getLogger("f0care").error("internal error while handling a request")
+        body = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+        return body, 500
+
+    return app

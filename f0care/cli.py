@@ -1,0 +1,134 @@
+"""The `f0care` command: serve, db upgrade, check-config, simulate, outbox."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Any
+
+import click
+
+from f0care.config import Config, ConfigError, load_config
+
+EXIT_CONFIG = 2
+
+
+def _load(ctx: click.Context) -> Config:
+    try:
+        return load_config(ctx.obj.get("config_path"))
+    except ConfigError as error:
+        click.echo(f"config error:\n{error}", err=True)
+        ctx.exit(EXIT_CONFIG)
+        raise  # unreachable; ctx.exit raises
+
+
+@click.group()
+@click.option("--config", "config_path", default=None, help="config.yaml (default: $F0CARE_CONFIG or ./config.yaml)")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """F0 home care by SMS."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command("check-config")
+@click.pass_context
+def check_config(ctx: click.Context) -> None:
+    """Validate the config file and summarise it."""
+    config = _load(ctx)
+    staff = sum(len(c.staff) for c in config.clinics)
+    click.echo(
+        f"config OK: {config.service.name}, {len(config.clinics)} clinics, {staff} staff, "
+        f"{len(config.questions)} questions, {len(config.guidance)} guidance topics, "
+        f"gateway {config.gateway.provider}, database {config.database.url.split('://')[0]}"
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create or migrate the database."""
+    from models.db import create_schema, make_engine
+
+    config = _load(ctx.find_root())
+    create_schema(make_engine(config.database.url))
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Run the service (webhook and outbox sender) on the embedded defaults."""
+    from werkzeug.serving import run_simple
+
+    from f0care.app import create_app
+    from f0care.runtime import build_runtime
+    from models.db import create_schema
+
+    config = _load(ctx)
+    runtime = build_runtime(config, background_outbox=True)
+    create_schema(runtime.db)
+    pending = runtime.outbox.deliver_pending()
+    if pending:
+        click.echo(f"delivered {pending} message(s) left in the outbox")
+    click.echo(f"{config.service.name}: webhook POST http://{host}:{port}/sms/twilio (provider {config.gateway.provider})")
+    run_simple(host, port, create_app(runtime), threaded=True)
+
+
+@main.command()
+@click.option("--phone", required=True, help="the phone number to act as, e.g. 0912345678")
+@click.option("--all", "show_all", is_flag=True, help="also show messages sent to other numbers (staff alerts)")
+@click.pass_context
+def simulate(ctx: click.Context, phone: str, show_all: bool) -> None:
+    """A phone in the terminal: each line goes to the webhook as an SMS from PHONE."""
+    from f0care.simulator import run_simulator
+
+    config = _load(ctx)
+    sys.exit(run_simulator(config, phone, show_all, sys.stdin, interactive=sys.stdin.isatty()))
+
+
+@main.command()
+@click.option("--to", "to", default=None, help="only messages to this number")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.pass_context
+def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> None:
+    """The latest outbound messages (newest first)."""
+    from sqlmodel import Session
+
+    from dialogs.phones import normalize_phone
+    from f0care.outbox import redact
+    from models import store
+    from models.db import create_schema, make_engine
+
+    config = _load(ctx)
+    engine = make_engine(config.database.url)
+    create_schema(engine)
+    number = normalize_phone(to, config.service.country) if to else None
+    if to and number is None:
+        click.echo(f'"{to}" is not a phone number; try e.g. 0912345678', err=True)
+        ctx.exit(EXIT_CONFIG)
+    with Session(engine) as session:
+        rows = store.outbox(session, number, limit)
+    for m in rows:
+        body = redact(m.body) if m.sensitive else m.body
+        item: dict[str, Any] = {
+            "id": m.id,
+            "to": m.phone,
+            "kind": m.kind,
+            "status": m.status,
+            "created_at": m.created_at.isoformat(),
+            "segments": m.segments,
+            "body": body,
+            "error": m.error,
+        }
+        click.echo(json.dumps(item, ensure_ascii=False) if as_json else f"#{m.id} {m.created_at:%Y-%m-%d %H:%M} {m.phone} [{m.kind}/{m.status}] {body}")

@@ -1,0 +1,226 @@
+"""The application service for one inbound message, for every channel (Twilio, simulator, USSD).
+
+Load what the dialogs need, run one pure step, write its effects: one transaction,
+one commit. A retried delivery (same provider id) gets the stored reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from dialogs import engine as dialog_engine
+from dialogs import staff as staff_dialog
+from dialogs.effects import Effect
+from dialogs.phones import normalize_phone
+from dialogs.program import Program, Staff
+from dialogs.render import local_now, local_today
+from dialogs.state import Context, Conversation, State, Step
+from dialogs.templates import Texts
+from dialogs.text import segments
+from models import store
+from models.apply import Applied, apply_effects
+from models.tables import Contact, Message, Patient
+
+CODE_FIRST = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_REST = CODE_FIRST + "23456789"
+MAX_BODY = 1600
+ATTEMPTS = 5  # a taken patient code or a write conflict: run the whole message again
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    phone: str  # as the provider gave it
+    body: str
+    provider_sid: str | None = None
+    channel: str = "twilio"
+
+
+@dataclass(frozen=True)
+class Handled:
+    reply: str | None
+    queued_ids: tuple[int, ...] = ()
+    duplicate: bool = False
+
+
+def new_code() -> str:
+    """A patient code: 5 characters, a letter first, no 0/O/1/I."""
+    return secrets.choice(CODE_FIRST) + "".join(secrets.choice(CODE_REST) for _ in range(4))
+
+
+def new_otp() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def receive(db: Engine, program: Program, sms: InboundSms, now: datetime) -> Handled:
+    """Handle one inbound SMS; returns the reply for the sender and the outbox ids to deliver."""
+    sid = sms.provider_sid or f"local-{uuid.uuid4().hex}"
+    for _attempt in range(ATTEMPTS):
+        try:
+            return _receive_once(db, program, sms, sid, now)
+        except IntegrityError:
+            with Session(db) as session:
+                stored = store.reply_to(session, sid)
+            if stored is not None:
+                return Handled(stored or None, duplicate=True)
+    raise RuntimeError("could not store the inbound message after several attempts")
+
+
+def apology(program: Program) -> str:
+    """What a patient reads when the service itself failed: never silence."""
+    texts = Texts(program.default_language, program.sms_ascii)
+    return texts("service_error")
+
+
+def record_failed(db: Engine, sms: InboundSms, now: datetime) -> None:
+    """Keep an inbound message the service failed on, for replay (best effort)."""
+    try:
+        with Session(db) as session:
+            session.add(
+                Message(
+                    direction="in",
+                    phone=sms.phone[:20],
+                    body=sms.body[:MAX_BODY],
+                    created_at=now,
+                    channel=sms.channel,
+                    kind="inbound",
+                    status="error",
+                    provider_sid=sms.provider_sid,
+                )
+            )
+            session.commit()
+    except Exception:  # the database itself may be what failed
+        logging.getLogger("f0care").error("could not record the failed inbound message")
+
+
+def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: datetime) -> Handled:
+    phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
+    text = sms.body[:MAX_BODY]
+    with Session(db, expire_on_commit=False) as session:
+        inbound = Message(
+            direction="in",
+            phone=phone,
+            body=text,
+            created_at=now,
+            channel=sms.channel,
+            kind="inbound",
+            provider_sid=sid,
+            segments=segments(text),
+        )
+        session.add(inbound)
+        session.flush()  # a retried delivery stops here (unique provider id)
+        applied, step_patient = _run(session, program, phone, text, now)
+        if applied.reply is not None:
+            session.add(
+                Message(
+                    direction="out",
+                    phone=phone,
+                    body=applied.reply,
+                    created_at=now,
+                    channel=sms.channel,
+                    kind="reply",
+                    status="sent",
+                    in_reply_to=inbound.id,
+                    patient_id=step_patient,
+                    segments=segments(applied.reply),
+                    sent_at=now,
+                )
+            )
+        inbound.patient_id = step_patient
+        inbound.status = "replied" if applied.reply else "received"
+        session.commit()
+        return Handled(applied.reply, tuple(m.id for m in applied.queued if m.id is not None))
+
+
+def _run(session: Session, program: Program, phone: str, text: str, now: datetime) -> tuple[Applied, int | None]:
+    staff = program.staff_by_phone.get(phone)
+    command = staff_dialog.parse(text) if staff else None
+    if staff is not None and command is not None:
+        return _staff(session, program, staff, command, now)
+    contact = store.contact_for_update(session, phone, program.default_language)
+    patients = store.patients_on_phone(session, phone)
+    conv = Conversation(State(contact.state), dict(contact.state_data), contact.state_updated_at)
+    ctx = _context(session, program, contact, patients, conv, text, now)
+    step = dialog_engine.advance(conv, text, ctx, now)
+    applied = apply_effects(session, step.effects, now, contact, patients)
+    _save_conversation(contact, step)
+    session.add(contact)
+    return applied, _patient_of(applied, step.effects, patients)
+
+
+def _context(
+    session: Session,
+    program: Program,
+    contact: Contact,
+    patients: list[Patient],
+    conv: Conversation,
+    text: str,
+    now: datetime,
+) -> Context:
+    target = conv.data.get("phone") if conv.state in (State.REG_RISKS, State.REG_OTP) else None
+    otp_count, target_patients = 0, ()
+    if target:
+        midnight = datetime.combine(local_today(now, program.timezone), time(), local_now(now, program.timezone).tzinfo)
+        otp_count = store.otp_sent_since(session, target, midnight)
+        target_patients = tuple(store.view(p) for p in store.patients_on_phone(session, target))
+    history = {}
+    if patients and dialog_engine.wants_history(conv, text):
+        since = local_today(now, program.timezone) - timedelta(days=6)
+        history = store.history(session, [p for p in patients if p.status == "active"], since)
+    return Context(
+        program=program,
+        phone=contact.phone,
+        language=contact.language,
+        opted_out=contact.opted_out,
+        patients=tuple(store.view(p) for p in patients),
+        new_code=new_code(),
+        new_otp=new_otp(),
+        nonce=secrets.token_hex(8),
+        otp_sent_today=otp_count,
+        target_patients=target_patients,
+        history=history,
+    )
+
+
+def _save_conversation(contact: Contact, step: Step) -> None:
+    contact.state = step.conversation.state.value
+    contact.state_data = dict(step.conversation.data)
+    contact.state_updated_at = step.conversation.updated_at
+
+
+def _patient_of(applied: Applied, effects: tuple[Effect, ...], patients: list[Patient]) -> int | None:
+    """The patient a message concerns: the one its effects name, or the phone's only patient."""
+    for effect in effects:
+        code = getattr(effect, "code", None) or getattr(effect, "patient_code", None)
+        if code and code in applied.patients:
+            return applied.patients[code].id
+    return patients[0].id if len(patients) == 1 else None
+
+
+def _staff(
+    session: Session, program: Program, staff: Staff, command: staff_dialog.Command, now: datetime
+) -> tuple[Applied, int | None]:
+    patient = store.patient_by_code(session, command.code, lock=True) if command.code else None
+    target: tuple[Patient, ...] = ()
+    if command.verb == "register":
+        e164 = normalize_phone(command.phone, program.country)
+        target = tuple(store.patients_on_phone(session, e164)) if e164 else ()
+    ctx = staff_dialog.StaffContext(
+        program=program,
+        staff=staff,
+        patient=store.view(patient) if patient else None,
+        open_alerts=len(store.open_alerts(session, patient.id)) if patient and patient.id else 0,
+        new_code=new_code(),
+        target_patients=tuple(store.view(p) for p in target),
+    )
+    effects = staff_dialog.handle(command, ctx, now)
+    known = [patient] if patient else []
+    applied = apply_effects(session, effects, now, None, known)
+    return applied, _patient_of(applied, effects, known)

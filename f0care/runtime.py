@@ -1,0 +1,72 @@
+"""Everything built once at start-up from the config: database, program, gateway, outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from dialogs import engine as dialog_engine
+from dialogs.program import Program
+from f0care.config import Config, to_program
+from f0care.inbound import Handled, InboundSms, apology, receive, record_failed
+from f0care.outbox import Outbox
+from models.db import make_engine
+from sms_gateway.senders import ConsoleSender, Sender, TwilioSender
+
+Clock = Callable[[], datetime]
+log = logging.getLogger("f0care")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    program: Program
+    db: Engine
+    outbox: Outbox
+    clock: Clock = utcnow
+
+    def receive(self, sms: InboundSms, now: datetime | None = None) -> Handled:
+        """One inbound message, any channel: handled, committed, then its outbox delivered."""
+        moment = now or self.clock()
+        try:
+            handled = receive(self.db, self.program, sms, moment)
+        except Exception:
+            # Unexpected: keep the message for replay and still answer the patient.
+            log.exception("inbound message could not be handled")
+            record_failed(self.db, sms, moment)
+            return Handled(apology(self.program))
+        self.outbox.notify(handled.queued_ids)
+        return handled
+
+
+def make_sender(config: Config) -> Sender:
+    if config.gateway.provider == "twilio":
+        twilio = config.gateway.twilio
+        return TwilioSender(twilio.account_sid, twilio.auth_token, twilio.from_number, twilio.api_base_url)
+    return ConsoleSender()
+
+
+def build_runtime(
+    config: Config,
+    *,
+    sender: Sender | None = None,
+    db: Engine | None = None,
+    background_outbox: bool = False,
+    clock: Clock = utcnow,
+) -> Runtime:
+    """Wire the service once; the flow table is checked here, not when a patient hits a gap."""
+    dialog_engine.check_flows()
+    engine = db or make_engine(config.database.url)
+    callback = None
+    if config.gateway.provider == "twilio":
+        callback = config.service.public_url.rstrip("/") + "/sms/twilio/status"
+    outbox = Outbox(engine, sender or make_sender(config), callback, background_outbox, clock)
+    return Runtime(config, to_program(config), engine, outbox, clock)

@@ -1,0 +1,1 @@
+"""SQLModel tables and the persistence code (no Flask, no twilio)."""

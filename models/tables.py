@@ -1,0 +1,104 @@
+"""The service's tables. Times are stored in UTC; local dates are the service timezone's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Contact(SQLModel, table=True):
+    """One phone number that wrote to us or was registered: its dialog state and preferences."""
+
+    phone: str = Field(primary_key=True, max_length=20)
+    language: str = Field(default="vi", max_length=2)
+    opted_out: bool = False
+    opted_out_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    state: str = Field(default="idle", max_length=32)
+    state_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state_updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Patient(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=8)
+    full_name: str = Field(max_length=80)
+    birth_year: int
+    birth_date: date | None = None
+    area: str = Field(max_length=80)
+    clinic_id: str = Field(index=True, max_length=64)
+    phone: str = Field(index=True, max_length=20)
+    registered_by: str = Field(max_length=20)
+    positive_test_date: date
+    symptoms: bool = False
+    risk_factors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", index=True, max_length=16)  # pending active rejected discharged
+    language: str = Field(default="vi", max_length=2)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by: str | None = Field(default=None, max_length=80)
+    decided_by_phone: str | None = Field(default=None, max_length=20)
+    rejected_reason: str | None = Field(default=None, max_length=500)
+
+
+class Declaration(SQLModel, table=True):
+    """One daily declaration (several a day are kept; the latest is the day's status)."""
+
+    __table_args__ = (UniqueConstraint("patient_id", "started_at", name="uq_declaration_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    local_date: date = Field(index=True)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    complete: bool = False
+    level: str = Field(max_length=8)
+
+
+class Alert(SQLModel, table=True):
+    """A red alert to the clinic; open until a staff member answers OK <CODE>."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    clinic_id: str = Field(index=True, max_length=64)
+    level: str = Field(max_length=8)
+    reason: str = Field(max_length=300)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    acknowledged_by: str | None = Field(default=None, max_length=80)
+    acknowledged_by_phone: str | None = Field(default=None, max_length=20)
+    escalation_step: int = 0  # for the scheduler's ack-watch
+    last_escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Message(SQLModel, table=True):
+    """Every SMS in and out. Outbound rows with status 'queued' are the outbox."""
+
+    __table_args__ = (Index("ix_message_outbox", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    direction: str = Field(max_length=3)  # in, out
+    phone: str = Field(index=True, max_length=20)
+    body: str
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    channel: str = Field(default="sms", max_length=16)
+    kind: str = Field(default="reply", max_length=16)  # inbound, reply, otp, alert, staff, welcome, notice
+    provider_sid: str | None = Field(default=None, unique=True, max_length=64)
+    in_reply_to: int | None = Field(default=None, index=True)
+    status: str = Field(default="received", max_length=16)  # received, replied, queued, sent, failed
+    sensitive: bool = False
+    segments: int = 1
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=300)
+    error_code: int | None = None
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
