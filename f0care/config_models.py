@@ -1,0 +1,151 @@
+"""Config models of the clinics and of the whole file: validation only, no file or environment access.
+
+Staff phones are stored in E.164; a clinic's display phone as written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from f0care.config_defaults import DEFAULT_GUIDANCE, DEFAULT_QUESTIONS
+from f0care.config_fields import (
+    KeyPath,
+    Model,
+    Problems,
+    WithMobile,
+    any_phone_e164,
+    area_key,
+    as_text,
+    region_of,
+)
+from f0care.config_questions import GuidanceConfig, QuestionConfig
+from f0care.config_sections import (
+    DatabaseConfig,
+    EscalationConfig,
+    GatewayConfig,
+    ScheduleConfig,
+    ServiceConfig,
+)
+
+_CLINIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class StaffConfig(WithMobile):
+    """A doctor, nurse or supervisor of a clinic, who receives its alerts by SMS."""
+
+    role: Literal["doctor", "nurse", "supervisor"]
+
+
+class ClinicConfig(Model):
+    """A commune health station: the areas it serves and its staff."""
+
+    id: str
+    name: str = Field(min_length=1)
+    phone: str
+    areas: tuple[str, ...] = ()
+    staff: tuple[StaffConfig, ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _CLINIC_ID.match(value):
+            hint = "use lower-case letters, digits and dashes, e.g. tyt-tran-phu"
+            raise ValueError(f'"{value}" is not a clinic id; {hint}')
+        return value
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone_text(cls, value: object) -> object:
+        return as_text(value)
+
+    @field_validator("phone")
+    @classmethod
+    def _display_phone(cls, value: str, info: ValidationInfo) -> str:
+        any_phone_e164(value, region_of(info))  # landlines too; shown as written
+        return value.strip()
+
+
+def _defaults(model: type[QuestionConfig | GuidanceConfig], data: tuple[dict[str, Any], ...]) -> Any:
+    return tuple(model.model_validate(item) for item in data)
+
+
+class Config(Model):
+    """The whole of config.yaml, validated; build it with `f0care.config.load_config`."""
+
+    service: ServiceConfig = Field(default_factory=ServiceConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    gateway: GatewayConfig = Field(default_factory=GatewayConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    escalation: EscalationConfig = Field(default_factory=EscalationConfig)
+    clinics: tuple[ClinicConfig, ...] = Field(min_length=1)
+    questions: tuple[QuestionConfig, ...] = Field(
+        default_factory=lambda: _defaults(QuestionConfig, DEFAULT_QUESTIONS),
+        min_length=1,
+    )
+    guidance: tuple[GuidanceConfig, ...] = Field(default_factory=lambda: _defaults(GuidanceConfig, DEFAULT_GUIDANCE))
+
+    @property
+    def webhook_auth_token(self) -> str:
+        """The token inbound webhooks are signed with: Twilio's, or the local dev token."""
+        if self.gateway.provider == "twilio":
+            return self.gateway.twilio.auth_token
+        return self.gateway.dev_auth_token
+
+    @model_validator(mode="after")
+    def _unique(self) -> Config:
+        problems = _clinic_clashes(self.clinics) + _question_clashes(self.questions)
+        if problems:
+            raise Problems(problems)
+        return self
+
+
+def _clinic_clashes(clinics: tuple[ClinicConfig, ...]) -> list[tuple[KeyPath, str]]:
+    """Clinic ids, staff phones and areas that appear twice."""
+    problems: list[tuple[KeyPath, str]] = []
+    ids: dict[str, str] = {}
+    phones: dict[str, str] = {}
+    areas: dict[str, str] = {}
+    for c, clinic in enumerate(clinics):
+        if clinic.id in ids:
+            fix = "give each clinic its own id"
+            problems.append(
+                (
+                    ("clinics", c, "id"),
+                    f'"{clinic.id}" is already the id of {ids[clinic.id]}; {fix}',
+                )
+            )
+        ids.setdefault(clinic.id, f"clinics[{c}]")
+        for s, staff in enumerate(clinic.staff):
+            if staff.phone in phones:
+                fix = "each staff member needs their own mobile"
+                text = f"{staff.phone} is already the phone of {phones[staff.phone]}; {fix}"
+                problems.append((("clinics", c, "staff", s, "phone"), text))
+            phones.setdefault(staff.phone, f"{staff.name} (clinics[{c}].staff[{s}])")
+        for a, area in enumerate(clinic.areas):
+            key = area_key(area)
+            if key in areas:
+                fix = "an area belongs to one clinic only"
+                problems.append(
+                    (
+                        ("clinics", c, "areas", a),
+                        f'"{area}" is already served by {areas[key]}; {fix}',
+                    )
+                )
+            areas.setdefault(key, f"clinic {clinic.id}")
+    return problems
+
+
+def _question_clashes(
+    questions: tuple[QuestionConfig, ...],
+) -> list[tuple[KeyPath, str]]:
+    problems: list[tuple[KeyPath, str]] = []
+    keys: set[str] = set()
+    for q, question in enumerate(questions):
+        if question.key in keys:
+            text = f'"{question.key}" is the key of an earlier question; keys must be unique'
+            problems.append((("questions", q, "key"), text))
+        keys.add(question.key)
+    return problems

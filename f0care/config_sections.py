@@ -1,0 +1,162 @@
+"""Config models of the service-wide sections: service, database, gateway, schedule, escalation.
+
+Validation only, no file or environment access; Twilio and on-call phones are stored in E.164.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from f0care.config_fields import (
+    DEV_SECRET_KEY,
+    KeyPath,
+    Model,
+    Problems,
+    WithMobile,
+    any_phone_e164,
+    as_text,
+    hhmm,
+    region_of,
+)
+
+
+class ServiceConfig(Model):
+    name: str = Field(default="F0 Home Care", min_length=1)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    country: str = "VN"
+    language: Literal["vi", "en"] = "vi"
+    public_url: str = "http://127.0.0.1:5000"
+    sms_ascii: bool = True
+    secret_key: str = DEV_SECRET_KEY
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError, OSError):
+            raise ValueError(f'"{value}" is not a known time zone; use a name such as Asia/Ho_Chi_Minh') from None
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f'"{value}" is not a country code; use two letters such as VN')
+        return value.upper()
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f'"{value}" is not a web address; write it like https://f0.example.vn')
+        return value.rstrip("/")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _dev_secret_when_unset(cls, value: str) -> str:
+        return value or DEV_SECRET_KEY
+
+
+class DatabaseConfig(Model):
+    url: str = Field(default="sqlite:///f0care.db", min_length=1)
+
+
+class TwilioConfig(Model):
+    account_sid: str = ""
+    auth_token: str = ""
+    from_number: str = ""
+    api_base_url: str | None = None
+    messaging_service_sid: str | None = None
+
+    @field_validator("from_number", mode="before")
+    @classmethod
+    def _phone_text(cls, value: object) -> object:
+        return as_text(value)
+
+    @field_validator("from_number")
+    @classmethod
+    def _e164(cls, value: str, info: ValidationInfo) -> str:
+        return any_phone_e164(value, region_of(info)) if value else value
+
+    @field_validator("api_base_url", "messaging_service_sid")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class GatewayConfig(Model):
+    provider: Literal["console", "twilio"] = "console"
+    max_per_second: float = Field(default=10.0, gt=0, allow_inf_nan=False)
+    twilio: TwilioConfig = Field(default_factory=TwilioConfig)
+    dev_auth_token: str = Field(default="f0care-local-dev-token", min_length=1)
+
+    @model_validator(mode="after")
+    def _twilio_needs_credentials(self) -> GatewayConfig:
+        if self.provider != "twilio":
+            return self
+        needed = "is empty but required when gateway.provider is twilio; copy it from the Twilio console"
+        problems: list[tuple[KeyPath, str]] = [
+            (("twilio", key), needed) for key in ("account_sid", "auth_token") if not getattr(self.twilio, key)
+        ]
+        if not self.twilio.from_number and not self.twilio.messaging_service_sid:
+            problems.append(
+                (
+                    ("twilio", "from_number"),
+                    f"{needed} (or set twilio.messaging_service_sid)",
+                )
+            )
+        if problems:
+            raise Problems(problems)
+        return self
+
+
+class ScheduleConfig(Model):
+    morning_prompt: str = "07:00"
+    reminder: str = "09:00"
+    deadline: str = "10:00"
+    ack_timeout_minutes: int = Field(default=30, gt=0)
+    monitoring_days: int = Field(default=7, ge=1)
+    accept_within_hours: int = Field(default=12, gt=0)
+    quiet_hours: tuple[str, str] = ("21:00", "06:00")
+    checkins: tuple[str, ...] = Field(default=("07:00",), min_length=1)
+    auto_discharge: bool = False
+    misfire_grace_minutes: int = Field(default=60, gt=0)
+
+    @field_validator("morning_prompt", "reminder", "deadline")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        return hhmm(value)
+
+    @field_validator("quiet_hours", "checkins")
+    @classmethod
+    def _times(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        problems: list[tuple[KeyPath, str]] = []
+        for index, value in enumerate(values):
+            try:
+                hhmm(value)
+            except ValueError as exc:
+                problems.append(((index,), str(exc)))
+        if problems:
+            raise Problems(problems)
+        return tuple(hhmm(value) for value in values)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ScheduleConfig:
+        if not self.morning_prompt < self.reminder < self.deadline:
+            order = f"after morning_prompt {self.morning_prompt} and before deadline {self.deadline}"
+            raise Problems([(("reminder",), f"{self.reminder} must fall {order}")])
+        return self
+
+
+class OnCall(WithMobile):
+    """Who is called when a red alert is not acknowledged in time."""
+
+
+class EscalationConfig(Model):
+    oncall: tuple[OnCall, ...] = ()
