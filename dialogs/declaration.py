@@ -110,9 +110,7 @@ def _reply(
             return red
         return _fit(red, texts.raw("continue_question") + ask(len(answers), patient, ctx, texts))
     if complete:
-        values = ", ".join(
-            f"{short_label(q, texts.language)} {show(answers[q.key])}" for q in ctx.program.questions
-        )
+        values = ", ".join(f"{short_label(q, texts.language)} {show(answers[q.key])}" for q in ctx.program.questions)
         day = dm(local_today(now, ctx.program.timezone))
         if triage.level is Level.YELLOW:
             fever = any(r.startswith(_temperature_label(ctx, texts)) for r in triage.yellow)

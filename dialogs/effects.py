@@ -102,4 +102,3 @@ Effect = (
     | SetOptOut
     | SetLanguage
 )
-

@@ -154,4 +154,3 @@ def check_flows() -> None:
     missing = set(State) - handled
     if missing:
         raise RuntimeError(f"conversation states without a handler: {sorted(missing)}")
-

@@ -128,9 +128,7 @@ def acknowledge(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[
 def welcome(patient: PatientView, program: Program) -> str:
     clinic = program.clinic(patient.clinic_id)
     texts = Texts(patient.language, program.sms_ascii)
-    return texts(
-        "welcome", name=patient.full_name, clinic=clinic.name, code=patient.code, deadline=program.deadline
-    )
+    return texts("welcome", name=patient.full_name, clinic=clinic.name, code=patient.code, deadline=program.deadline)
 
 
 def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
@@ -153,7 +151,16 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
         return (Reply(texts("staff_dk_other_clinic", area=found.area, clinic=other.name)),)
     for existing in ctx.target_patients:
         if normalize(existing.full_name) == normalize(name) and existing.status in ("pending", "active"):
-            return (Reply(texts("staff_dk_duplicate", name=existing.full_name, code=existing.code, phone=national(existing.phone))),)
+            return (
+                Reply(
+                    texts(
+                        "staff_dk_duplicate",
+                        name=existing.full_name,
+                        code=existing.code,
+                        phone=national(existing.phone),
+                    )
+                ),
+            )
     patient = PatientView(
         code=ctx.new_code,
         full_name=" ".join(name.split()),

@@ -79,12 +79,10 @@ REGISTRATION: dict[str, dict[str, str]] = {
     "otp_sent": {
         "vi": "Đã gửi mã xác nhận 6 số đến {phone}. Gửi mã đó vào đây để hoàn tất (hiệu lực 10 "
         "phút). GUI LAI: gửi lại mã",
-        "en": "A 6-digit code was sent to {phone}. Send it here to finish (valid 10 minutes). "
-        "GUI LAI: send it again",
+        "en": "A 6-digit code was sent to {phone}. Send it here to finish (valid 10 minutes). GUI LAI: send it again",
     },
     "otp_message": {
-        "vi": "{service}: mã xác nhận đăng ký theo dõi F0 cho {name}: {otp} (10 phút). "
-        "Không đưa mã cho người lạ.",
+        "vi": "{service}: mã xác nhận đăng ký theo dõi F0 cho {name}: {otp} (10 phút). Không đưa mã cho người lạ.",
         "en": "{service}: the code to confirm F0 home care for {name} is {otp} (10 minutes). "
         "Do not share it with strangers.",
     },
@@ -113,8 +111,7 @@ REGISTRATION: dict[str, dict[str, str]] = {
         "en": "{phone} has had 5 codes today. Try again tomorrow or call the health station {clinic_phone}",
     },
     "reg_submitted": {
-        "vi": "Đã xác nhận. {clinic} sẽ kiểm tra đăng ký của {name} (mã {code}) và liên hệ. "
-        "ĐT trạm: {clinic_phone}",
+        "vi": "Đã xác nhận. {clinic} sẽ kiểm tra đăng ký của {name} (mã {code}) và liên hệ. ĐT trạm: {clinic_phone}",
         "en": "Confirmed. {clinic} will check the registration of {name} (code {code}) and get in "
         "touch. Phone: {clinic_phone}",
     },

@@ -62,19 +62,16 @@ DAILY: dict[str, dict[str, str]] = {
     },
     "continue_question": {"vi": " Tiếp: ", "en": " Next: "},
     "sos_patient": {
-        "vi": "Đã báo trạm y tế, sẽ gọi ngay. Nếu rất khó thở, tím tái, ngất: gọi ngay 115. "
-        "ĐT trạm {clinic_phone}",
+        "vi": "Đã báo trạm y tế, sẽ gọi ngay. Nếu rất khó thở, tím tái, ngất: gọi ngay 115. ĐT trạm {clinic_phone}",
         "en": "The health station has been alerted and will call you now. If breathing is very "
         "hard, lips blue or fainting: call 115. Tel {clinic_phone}",
     },
     "sos_unregistered": {
         "vi": "Nếu rất khó thở, tím tái, ngất: gọi ngay 115. Số này chưa đăng ký theo dõi F0: gửi DK",
-        "en": "If breathing is very hard, lips blue or fainting: call 115 now. To register for F0 "
-        "home care send DK",
+        "en": "If breathing is very hard, lips blue or fainting: call 115 now. To register for F0 home care send DK",
     },
     "ack_patient": {
-        "vi": "{staff} ({clinic}) đã nhận cảnh báo của {code} và sẽ liên hệ ngay. Nếu rất khó thở "
-        "gọi 115",
+        "vi": "{staff} ({clinic}) đã nhận cảnh báo của {code} và sẽ liên hệ ngay. Nếu rất khó thở gọi 115",
         "en": "{staff} ({clinic}) has your alert for {code} and will contact you now. If "
         "breathing is very hard call 115",
     },
@@ -107,8 +104,7 @@ DAILY: dict[str, dict[str, str]] = {
     "not_understood": {"vi": "Chưa hiểu tin nhắn. ", "en": "Message not understood. "},
     "opted_out": {
         "vi": "Đã dừng tin nhắn hằng ngày đến số này. Gửi START để nhận lại. Cấp cứu: CUU hoặc 115",
-        "en": "Daily messages to this number are stopped. Send START to resume. Emergency: SOS "
-        "or 115",
+        "en": "Daily messages to this number are stopped. Send START to resume. Emergency: SOS or 115",
     },
     "opted_in": {
         "vi": "Đã bật lại tin nhắn hằng ngày. TRO GIUP: cách dùng",

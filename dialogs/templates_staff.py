@@ -33,8 +33,7 @@ STAFF: dict[str, dict[str, str]] = {
     },
     "rejected_to_registrant": {
         "vi": "{clinic} chưa tiếp nhận đăng ký của {name}: {reason}. Vui lòng gọi {clinic_phone}",
-        "en": "{clinic} did not accept the registration of {name}: {reason}. Please call "
-        "{clinic_phone}",
+        "en": "{clinic} did not accept the registration of {name}: {reason}. Please call {clinic_phone}",
     },
     "staff_rejected": {
         "vi": "Đã từ chối {code} {name}. Đã báo người đăng ký",
@@ -55,10 +54,8 @@ STAFF: dict[str, dict[str, str]] = {
         "<phone> <full name>, <birth year>, <ward>",
     },
     "staff_dk_format": {
-        "vi": "Gửi: DK <số di động> <họ tên>, <năm sinh>, <phường/xã>. VD: DK 0912345678 Nguyen "
-        "Van An, 1980, Tran Phu",
-        "en": "Send: DK <mobile> <full name>, <birth year>, <ward>. E.g. DK 0912345678 Nguyen Van "
-        "An, 1980, Tran Phu",
+        "vi": "Gửi: DK <số di động> <họ tên>, <năm sinh>, <phường/xã>. VD: DK 0912345678 Nguyen Van An, 1980, Tran Phu",
+        "en": "Send: DK <mobile> <full name>, <birth year>, <ward>. E.g. DK 0912345678 Nguyen Van An, 1980, Tran Phu",
     },
     "staff_dk_other_clinic": {
         "vi": "{area} do {clinic} quản lý. Chỉ đăng ký bệnh nhân của trạm mình",
@@ -77,10 +74,8 @@ STAFF: dict[str, dict[str, str]] = {
         "en": "{name} already has code {code} on {phone}",
     },
     "red_staff": {
-        "vi": "CẢNH BÁO ĐỎ {code} {name}, {age}t, ĐT {phone}, {area}: {reasons}. Nguy cơ: "
-        "{risks}. Trả lời OK {code}",
-        "en": "RED ALERT {code} {name}, {age}y, tel {phone}, {area}: {reasons}. Risks: {risks}. "
-        "Reply OK {code}",
+        "vi": "CẢNH BÁO ĐỎ {code} {name}, {age}t, ĐT {phone}, {area}: {reasons}. Nguy cơ: {risks}. Trả lời OK {code}",
+        "en": "RED ALERT {code} {name}, {age}y, tel {phone}, {area}: {reasons}. Risks: {risks}. Reply OK {code}",
     },
     "staff_acked": {
         "vi": "Đã nhận {count} cảnh báo của {code} {name}. Hãy gọi {phone}",

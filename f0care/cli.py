@@ -80,7 +80,9 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     pending = runtime.outbox.deliver_pending()
     if pending:
         click.echo(f"delivered {pending} message(s) left in the outbox")
-    click.echo(f"{config.service.name}: webhook POST http://{host}:{port}/sms/twilio (provider {config.gateway.provider})")
+    click.echo(
+        f"{config.service.name}: webhook POST http://{host}:{port}/sms/twilio (provider {config.gateway.provider})"
+    )
     run_simple(host, port, create_app(runtime), threaded=True)
 
 
@@ -131,4 +133,8 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> Non
             "body": body,
             "error": m.error,
         }
-        click.echo(json.dumps(item, ensure_ascii=False) if as_json else f"#{m.id} {m.created_at:%Y-%m-%d %H:%M} {m.phone} [{m.kind}/{m.status}] {body}")
+        click.echo(
+            json.dumps(item, ensure_ascii=False)
+            if as_json
+            else f"#{m.id} {m.created_at:%Y-%m-%d %H:%M} {m.phone} [{m.kind}/{m.status}] {body}"
+        )

@@ -22,7 +22,7 @@ from dialogs.effects import Effect
 from dialogs.phones import normalize_phone
 from dialogs.program import Program, Staff
 from dialogs.render import local_now, local_today
-from dialogs.state import Context, Conversation, State, Step
+from dialogs.state import Context, Conversation, PatientView, State, Step
 from dialogs.templates import Texts
 from dialogs.text import segments
 from models import store
@@ -165,7 +165,7 @@ def _context(
     now: datetime,
 ) -> Context:
     target = conv.data.get("phone") if conv.state in (State.REG_RISKS, State.REG_OTP) else None
-    otp_count, target_patients = 0, ()
+    otp_count, target_patients = 0, tuple[PatientView, ...]()
     if target:
         midnight = datetime.combine(local_today(now, program.timezone), time(), local_now(now, program.timezone).tzinfo)
         otp_count = store.otp_sent_since(session, target, midnight)

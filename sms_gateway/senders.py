@@ -12,14 +12,14 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
-from twilio.base.exceptions import (  # type: ignore[import-untyped]
+from twilio.base.exceptions import (
     TwilioException,
     TwilioRestException,
     TwilioServiceException,
 )
-from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
-from twilio.http.response import Response  # type: ignore[import-untyped]
-from twilio.rest import Client  # type: ignore[import-untyped]
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
 
 from dialogs.text import segments
 
@@ -144,16 +144,12 @@ class TwilioSender:
     ) -> SendResult:
         """Create one message with Twilio; failures come back as a classified SendResult."""
         try:
-            message = self._client.messages.create(
-                to=to, from_=self._from, body=body, status_callback=status_callback
-            )
+            message = self._client.messages.create(to=to, from_=self._from, body=body, status_callback=status_callback)
         except (TwilioRestException, TwilioServiceException) as exc:
             return self._rest_failure(exc, body, sensitive)
         except (requests.RequestException, TwilioException, OSError) as exc:
             text = f"network error: {type(exc).__name__}: {exc}"
-            return SendResult(
-                ok=False, error=self._scrub(text, body, sensitive), retryable=True
-            )
+            return SendResult(ok=False, error=self._scrub(text, body, sensitive), retryable=True)
         return SendResult(
             ok=True,
             provider_sid=message.sid,
@@ -164,9 +160,7 @@ class TwilioSender:
     def _rest_failure(self, exc: Any, body: str, sensitive: bool) -> SendResult:
         status = int(exc.status)
         code = int(exc.code) if exc.code is not None else None
-        retryable = code not in PERMANENT_CODES and (
-            status == 429 or status >= 500 or code == 20429
-        )
+        retryable = code not in PERMANENT_CODES and (status == 429 or status >= 500 or code == 20429)
         detail = getattr(exc, "msg", None) or getattr(exc, "detail", None) or exc.title
         text = f"Twilio HTTP {status}, code {code}: {detail}"
         return SendResult(

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
 from f0care.inbound import InboundSms
+from f0care.receipts import record_status
 from f0care.runtime import Runtime
 
 bp = Blueprint("twilio", __name__)
@@ -46,3 +47,16 @@ def inbound() -> Response:
     runtime: Runtime = current_app.extensions["f0care"]
     sms = InboundSms(phone=form["From"], body=form.get("Body", ""), provider_sid=form.get("MessageSid"))
     return twiml(runtime.receive(sms).reply)
+
+
+@bp.post("/sms/twilio/status")
+def delivery_status() -> Response:
+    """Twilio's delivery receipt: move the message's status forward, never backwards."""
+    form = check_signature()
+    runtime: Runtime = current_app.extensions["f0care"]
+    sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+    if not sid or not status:
+        abort(400)
+    error = form.get("ErrorCode")
+    record_status(runtime.db, sid, status.lower(), int(error) if error and error.isdigit() else None)
+    return Response(status=204)
