@@ -15,7 +15,9 @@ def staff_texts(program: Program) -> Texts:
     return Texts(program.default_language, program.sms_ascii)
 
 
-def red_alert(patient: PatientView, reasons: str, program: Program, now: datetime) -> list[Effect]:
+def red_alert(
+    patient: PatientView, reasons: str, program: Program, now: datetime, kind: str = "answers"
+) -> list[Effect]:
     """Record a red alert and send it to every staff member of the patient's clinic."""
     clinic = program.clinic(patient.clinic_id)
     texts = staff_texts(program)
@@ -30,6 +32,6 @@ def red_alert(patient: PatientView, reasons: str, program: Program, now: datetim
         reasons=reasons,
         risks=risks(patient, today, texts.language),
     )
-    effects: list[Effect] = [RaiseAlert(patient.code, Level.RED, reasons)]
+    effects: list[Effect] = [RaiseAlert(patient.code, Level.RED, reasons, kind)]
     effects += [SendSms(s.phone, text, "alert", patient.code) for s in clinic.staff]
     return effects

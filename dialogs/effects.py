@@ -42,6 +42,7 @@ class CreatePatient:
     status: str  # "pending" (self-registered) or "active" (registered by staff)
     language: str
     accepted_by: str | None = None
+    monitor_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class SetPatientStatus:
     by_phone: str
     by_name: str
     reason: str | None = None
+    monitor_until: date | None = None  # set when monitoring starts
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class RaiseAlert:
     code: str
     level: Level
     reason: str
+    kind: str = "answers"  # answers, sos, not_reporting
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,27 @@ class AcknowledgeAlerts:
     code: str
     by_phone: str
     by_name: str
+
+
+@dataclass(frozen=True)
+class RecordTestResult:
+    code: str
+    result: str  # negative, positive
+
+
+@dataclass(frozen=True)
+class EndMonitoring:
+    """The patient has recovered (or monitoring stops): no more scheduled messages."""
+
+    code: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ExtendMonitoring:
+    code: str
+    until: date
+    by: str
 
 
 @dataclass(frozen=True)
@@ -101,4 +125,7 @@ Effect = (
     | AcknowledgeAlerts
     | SetOptOut
     | SetLanguage
+    | RecordTestResult
+    | EndMonitoring
+    | ExtendMonitoring
 )

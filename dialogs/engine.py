@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dialogs import declaration, registration
+from dialogs import declaration, monitoring, registration
 from dialogs import patient_keywords as pk
 from dialogs.effects import Reply
 from dialogs.keywords import Keyword, has_emergency_phrase, match
@@ -21,6 +21,14 @@ from dialogs.text import normalize, parse_number, split_answers
 ANYWHERE = frozenset(
     {Keyword.SOS, Keyword.CANCEL, Keyword.HELP, Keyword.OPT_OUT, Keyword.OPT_IN, Keyword.ENGLISH, Keyword.VIETNAMESE}
 )
+
+
+ACTIONS = {
+    Keyword.HISTORY: "history",
+    Keyword.DECLARE: "declare",
+    Keyword.TEST_NEGATIVE: "negative",
+    Keyword.TEST_POSITIVE: "positive",
+}
 
 
 def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
@@ -70,9 +78,8 @@ def _idle(keyword: Keyword | None, rest: str, text: str, ctx: Context, texts: Te
         return registration.start(ctx, texts, now)
     if keyword is Keyword.GUIDANCE:
         return Step(idle, (Reply(pk.guidance(rest, ctx, texts)),))
-    if keyword in (Keyword.HISTORY, Keyword.DECLARE):
-        action = "history" if keyword is Keyword.HISTORY else "declare"
-        return _for_patient(action, split_answers(rest), ctx, texts, now)
+    if keyword in ACTIONS:
+        return _for_patient(ACTIONS[keyword], split_answers(rest), ctx, texts, now)
     tokens = split_answers(text)
     if keyword is None and _looks_like_answers(tokens, ctx):
         return _for_patient("declare", tokens, ctx, texts, now)
@@ -126,6 +133,8 @@ def _for_patient(action: str, args: list[str], ctx: Context, texts: Texts, now: 
 def _act(action: str, patient: PatientView, args: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
     if action == "history":
         return Step(Conversation(), (Reply(pk.history(patient, ctx, texts, now)),))
+    if action in ("negative", "positive"):
+        return monitoring.test_result(patient, action == "negative", ctx, texts, now)
     return declaration.begin(patient, args, ctx, texts, now)
 
 

@@ -18,6 +18,8 @@ class Keyword(StrEnum):
     DECLARE = "declare"
     SOS = "sos"
     RESEND = "resend"
+    TEST_NEGATIVE = "test_negative"
+    TEST_POSITIVE = "test_positive"
     ENGLISH = "english"
     VIETNAMESE = "vietnamese"
 
@@ -68,6 +70,12 @@ EXACT: dict[str, Keyword] = {
     "BAT DAU": Keyword.OPT_IN,
     "UNSTOP": Keyword.OPT_IN,
     "HUY": Keyword.CANCEL,
+    "AM": Keyword.TEST_NEGATIVE,
+    "AM TINH": Keyword.TEST_NEGATIVE,
+    "NEGATIVE": Keyword.TEST_NEGATIVE,
+    "DUONG": Keyword.TEST_POSITIVE,
+    "DUONG TINH": Keyword.TEST_POSITIVE,
+    "POSITIVE": Keyword.TEST_POSITIVE,
     "EN": Keyword.ENGLISH,
     "ENGLISH": Keyword.ENGLISH,
     "VI": Keyword.VIETNAMESE,

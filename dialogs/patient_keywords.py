@@ -32,7 +32,7 @@ def sos(conv: Conversation, message: str, quoted: bool, ctx: Context, texts: Tex
         reason = staff.raw("message_reason").format(text=fold(" ".join(message.split()))[:60])
     effects: list[Effect] = []
     for patient in patients:
-        effects += red_alert(patient, reason, ctx.program, now)
+        effects += red_alert(patient, reason, ctx.program, now, "sos")
     effects.append(Reply(texts("sos_patient", clinic_phone=clinic_phone(ctx))))
     return Step(conv, tuple(effects))
 

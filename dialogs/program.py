@@ -103,6 +103,7 @@ class Program:
     guidance: tuple[GuidanceTopic, ...]
     monitoring_days: int = 7
     deadline: str = "10:00"
+    auto_discharge: bool = False
     emergency_phrases: tuple[str, ...] = ("CAP CUU", "KHO THO", "TIM TAI", "NGAT")
     staff_by_phone: dict[str, Staff] = field(default_factory=dict)
 

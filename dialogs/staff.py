@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from dialogs import monitoring
 from dialogs.effects import AcknowledgeAlerts, CreatePatient, Effect, Reply, SendSms, SetPatientStatus
 from dialogs.phones import check_mobile
 from dialogs.program import Program, Staff
@@ -18,7 +19,15 @@ from dialogs.state import PatientView
 from dialogs.templates import Texts
 from dialogs.text import fold, normalize, parse_birth
 
-VERBS = {"DUYET": "accept", "TUCHOI": "reject", "TU CHOI": "reject", "OK": "ack", "DK": "register"}
+VERBS = {
+    "DUYET": "accept",
+    "TUCHOI": "reject",
+    "TU CHOI": "reject",
+    "OK": "ack",
+    "DK": "register",
+    "XONG": "end",
+    "TIEP": "extend",
+}
 _DIRECT = re.compile(r"^\s*(?:DK|DANG\s*KY|REG)\s+(\+?[\d][\d .\-()]{7,18}\d)\s+(.+)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -70,11 +79,19 @@ def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]
         return (Reply(texts("staff_unknown_code", code=cmd.code[:8], clinic=clinic.name)),)
     if cmd.verb == "ack":
         return acknowledge(patient, ctx, texts)
+    if cmd.verb in ("end", "extend"):
+        if patient.status != "active":
+            return (Reply(texts("staff_not_active", code=patient.code, name=patient.full_name, status=patient.status)),)
+        if cmd.verb == "end":
+            return monitoring.staff_end(patient, ctx.staff, ctx.program)
+        return monitoring.staff_extend(patient, cmd.rest, ctx.staff, ctx.program, now)
     if patient.status != "pending":
         return (Reply(_already(patient, texts, ctx)),)
     if cmd.verb == "accept":
         return (
-            SetPatientStatus(patient.code, "active", ctx.staff.phone, ctx.staff.name),
+            SetPatientStatus(
+                patient.code, "active", ctx.staff.phone, ctx.staff.name, None, _monitor_until(patient, ctx.program, now)
+            ),
             SendSms(patient.phone, welcome(patient, ctx.program), "welcome", patient.code),
             Reply(texts("staff_accepted", code=patient.code, name=patient.full_name, phone=national(patient.phone))),
         )
@@ -93,6 +110,11 @@ def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]
         SendSms(patient.registered_by or patient.phone, notice, "notice", patient.code),
         Reply(texts("staff_rejected", code=patient.code, name=patient.full_name)),
     )
+
+
+def _monitor_until(patient: PatientView, program: Program, now: datetime) -> date:
+    start = patient.positive_test_date or local_today(now, program.timezone)
+    return start + timedelta(days=program.monitoring_days)
 
 
 def _already(patient: PatientView, texts: Texts, ctx: StaffContext) -> str:
@@ -187,6 +209,7 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
         status="active",
         language=patient.language,
         accepted_by=ctx.staff.name,
+        monitor_until=today + timedelta(days=ctx.program.monitoring_days),
     )
     reply = texts(
         "staff_registered",

@@ -68,6 +68,9 @@ class PatientView:
     language: str = "vi"
     decided_by: str = ""  # staff name who accepted or rejected
     decided_at: datetime | None = None
+    test_asked_on: date | None = None  # a rapid-test result is awaited
+    monitor_until: date | None = None
+    positive_test_date: date | None = None
 
     def age(self, today: date) -> float:
         """Age in years (fractional when the birth date is known)."""

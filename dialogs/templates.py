@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs.templates_daily import DAILY
+from dialogs.templates_schedule import SCHEDULE
 from dialogs.templates_staff import STAFF
 from dialogs.text import to_sms
 
@@ -129,7 +130,7 @@ REGISTRATION: dict[str, dict[str, str]] = {
     },
 }
 
-T: dict[str, dict[str, str]] = {**REGISTRATION, **DAILY, **STAFF}
+T: dict[str, dict[str, str]] = {**REGISTRATION, **DAILY, **STAFF, **SCHEDULE}
 
 
 @dataclass(frozen=True)

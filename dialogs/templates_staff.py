@@ -27,6 +27,10 @@ STAFF: dict[str, dict[str, str]] = {
         "vi": "{code} {name} đã được {by} xử lý ({status}) lúc {when}",
         "en": "{code} {name} was already handled by {by} ({status}) at {when}",
     },
+    "staff_not_active": {
+        "vi": "{code} {name} không đang được theo dõi (trạng thái: {status})",
+        "en": "{code} {name} is not being monitored (status: {status})",
+    },
     "staff_not_pending": {
         "vi": "{code} {name} không chờ duyệt (trạng thái: {status})",
         "en": "{code} {name} is not waiting for acceptance (status: {status})",
@@ -48,10 +52,10 @@ STAFF: dict[str, dict[str, str]] = {
         "en": "No patient {code} at {clinic}. Check the code",
     },
     "staff_help": {
-        "vi": "Lệnh: DUYET <mã>; TUCHOI <mã> <lý do>; OK <mã> (nhận cảnh báo); DK <số ĐT> <họ "
-        "tên>, <năm sinh>, <phường/xã>",
-        "en": "Commands: DUYET <code>; TUCHOI <code> <reason>; OK <code> (take an alert); DK "
-        "<phone> <full name>, <birth year>, <ward>",
+        "vi": "Lệnh: DUYET <mã>; TUCHOI <mã> <lý do>; OK <mã> (nhận cảnh báo); XONG <mã>; TIEP <mã> "
+        "<số ngày>; DK <số ĐT> <họ tên>, <năm sinh>, <phường/xã>",
+        "en": "Commands: DUYET <code>; TUCHOI <code> <reason>; OK <code> (take an alert); XONG <code>; "
+        "TIEP <code> <days>; DK <phone> <full name>, <birth year>, <ward>",
     },
     "staff_dk_format": {
         "vi": "Gửi: DK <số di động> <họ tên>, <năm sinh>, <phường/xã>. VD: DK 0912345678 Nguyen Van An, 1980, Tran Phu",

@@ -107,6 +107,7 @@ def to_program(config: Config) -> Program:
         guidance=tuple(GuidanceTopic(title=g.title.as_dict(), text=g.text.as_dict()) for g in config.guidance),
         monitoring_days=config.schedule.monitoring_days,
         deadline=config.schedule.deadline,
+        auto_discharge=config.schedule.auto_discharge,
     )
 
 

@@ -12,8 +12,11 @@ from dialogs.effects import (
     AcknowledgeAlerts,
     CreatePatient,
     Effect,
+    EndMonitoring,
+    ExtendMonitoring,
     RaiseAlert,
     RecordDeclaration,
+    RecordTestResult,
     Reply,
     SendSms,
     SetLanguage,
@@ -58,7 +61,10 @@ def apply_effects(
             patient.decided_by = effect.by_name
             patient.decided_by_phone = effect.by_phone
             patient.rejected_reason = effect.reason
+            patient.monitor_until = effect.monitor_until or patient.monitor_until
             session.add(patient)
+        elif isinstance(effect, RecordTestResult | EndMonitoring | ExtendMonitoring):
+            _monitoring(session, effect, now, _patient(session, effect.code, done))
         elif isinstance(effect, RecordDeclaration):
             _declare(session, effect, now, _patient(session, effect.code, done))
         elif isinstance(effect, RaiseAlert):
@@ -70,6 +76,7 @@ def apply_effects(
                     clinic_id=patient.clinic_id,
                     level=effect.level.value,
                     reason=effect.reason[:300],
+                    kind=effect.kind,
                     created_at=now,
                 )
             )
@@ -132,6 +139,7 @@ def _create(session: Session, effect: CreatePatient, now: datetime) -> Patient:
         decided_at=now if effect.accepted_by else None,
         decided_by=effect.accepted_by,
         decided_by_phone=effect.registered_by if effect.accepted_by else None,
+        monitor_until=effect.monitor_until,
     )
     session.add(patient)
     session.flush()  # the id, for the messages and alerts that follow; a taken code fails here
@@ -164,3 +172,18 @@ def _acknowledge(session: Session, effect: AcknowledgeAlerts, now: datetime, pat
         alert.acknowledged_by = effect.by_name
         alert.acknowledged_by_phone = effect.by_phone
         session.add(alert)
+
+
+def _monitoring(
+    session: Session, effect: RecordTestResult | EndMonitoring | ExtendMonitoring, now: datetime, patient: Patient
+) -> None:
+    if isinstance(effect, RecordTestResult):
+        patient.test_result = effect.result
+    elif isinstance(effect, EndMonitoring):
+        patient.status = "discharged"
+        patient.ended_at = now
+        patient.ended_by = effect.by
+    else:
+        patient.monitor_until = effect.until
+        patient.test_asked_on = None
+    session.add(patient)

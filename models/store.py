@@ -30,6 +30,9 @@ def view(patient: Patient) -> PatientView:
         language=patient.language,
         decided_by=patient.decided_by or "",
         decided_at=patient.decided_at,
+        test_asked_on=patient.test_asked_on,
+        monitor_until=patient.monitor_until,
+        positive_test_date=patient.positive_test_date,
     )
 
 

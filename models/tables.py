@@ -47,6 +47,13 @@ class Patient(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=80)
     decided_by_phone: str | None = Field(default=None, max_length=20)
     rejected_reason: str | None = Field(default=None, max_length=500)
+    # End of monitoring (MoH 261: day 7 with a negative rapid test, else day 10 or 14).
+    monitor_until: date | None = None  # the day a rapid-test result is next asked for
+    test_asked_on: date | None = None
+    test_result: str | None = Field(default=None, max_length=16)  # negative, positive
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_by: str | None = Field(default=None, max_length=80)
+    call_needed: bool = False  # no SMS reaches this patient: the station should phone
 
 
 class Declaration(SQLModel, table=True):
@@ -76,6 +83,7 @@ class Alert(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_by: str | None = Field(default=None, max_length=80)
     acknowledged_by_phone: str | None = Field(default=None, max_length=20)
+    kind: str = Field(default="answers", max_length=16)  # answers, sos, not_reporting
     escalation_step: int = 0  # for the scheduler's ack-watch
     last_escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -94,6 +102,8 @@ class Message(SQLModel, table=True):
     channel: str = Field(default="sms", max_length=16)
     kind: str = Field(default="reply", max_length=16)  # inbound, reply, otp, alert, staff, welcome, notice
     provider_sid: str | None = Field(default=None, unique=True, max_length=64)
+    # Scheduled sends carry a key (job, subject, local date, step): never sent twice.
+    dedupe_key: str | None = Field(default=None, unique=True, max_length=120)
     in_reply_to: int | None = Field(default=None, index=True)
     status: str = Field(default="received", max_length=16)  # received, replied, queued, sent, failed
     sensitive: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import secrets
 import threading
@@ -258,10 +259,8 @@ def main() -> None:
     stub = TwilioStub(args.account_sid, args.auth_token, args.port, on_message=show)
     with stub:
         print(f"Twilio stub listening on {stub.url} (Ctrl-C to stop)", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":
