@@ -16,7 +16,12 @@ def staff_texts(program: Program) -> Texts:
 
 
 def red_alert(
-    patient: PatientView, reasons: str, program: Program, now: datetime, kind: str = "answers"
+    patient: PatientView,
+    reasons: str,
+    program: Program,
+    now: datetime,
+    kind: str = "answers",
+    key: str | None = None,
 ) -> list[Effect]:
     """Record a red alert and send it to every staff member of the patient's clinic."""
     clinic = program.clinic(patient.clinic_id)
@@ -32,6 +37,6 @@ def red_alert(
         reasons=reasons,
         risks=risks(patient, today, texts.language),
     )
-    effects: list[Effect] = [RaiseAlert(patient.code, Level.RED, reasons, kind)]
+    effects: list[Effect] = [RaiseAlert(patient.code, Level.RED, reasons, kind, key)]
     effects += [SendSms(s.phone, text, "alert", patient.code) for s in clinic.staff]
     return effects

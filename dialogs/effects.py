@@ -73,6 +73,7 @@ class RaiseAlert:
     level: Level
     reason: str
     kind: str = "answers"  # answers, sos, not_reporting
+    key: str | None = None  # raised by a scheduled job: once per key
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ def apply_effects(
                     level=effect.level.value,
                     reason=effect.reason[:300],
                     kind=effect.kind,
+                    dedupe_key=effect.key,
                     created_at=now,
                 )
             )

@@ -84,6 +84,7 @@ class Alert(SQLModel, table=True):
     acknowledged_by: str | None = Field(default=None, max_length=80)
     acknowledged_by_phone: str | None = Field(default=None, max_length=20)
     kind: str = Field(default="answers", max_length=16)  # answers, sos, not_reporting
+    dedupe_key: str | None = Field(default=None, unique=True, max_length=120)  # scheduler-raised alerts
     escalation_step: int = 0  # for the scheduler's ack-watch
     last_escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
