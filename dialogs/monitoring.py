@@ -41,6 +41,10 @@ def test_result(patient: PatientView, negative: bool, ctx: Context, texts: Texts
     if not negative:
         until = next_test_day(patient, program, today)
         effects.append(ExtendMonitoring(patient.code, until, "test"))
+        if day_of(patient, today) >= final_day(patient):
+            staff = Texts(program.default_language, program.sms_ascii)
+            note = staff("still_positive_staff", code=patient.code, name=patient.full_name, day=day_of(patient, today))
+            effects += [SendSms(s.phone, note, "staff", patient.code) for s in program.clinic(patient.clinic_id).staff]
         effects.append(Reply(texts("test_positive_patient", code=patient.code, date=dm(until))))
         return Step(Conversation(), tuple(effects))
     if program.auto_discharge:

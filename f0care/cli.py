@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from f0care.cli_jobs import register as register_jobs
 from f0care.config import Config, ConfigError, load_config
 
 EXIT_CONFIG = 2
@@ -31,6 +32,9 @@ def main(ctx: click.Context, config_path: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+register_jobs(main, _load)
 
 
 @main.command("check-config")
@@ -65,9 +69,10 @@ def db_upgrade(ctx: click.Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="do not run the scheduled jobs in this process")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Run the service (webhook and outbox sender) on the embedded defaults."""
+def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
+    """Run the service (webhook, outbox sender and scheduler) on the embedded defaults."""
     from werkzeug.serving import run_simple
 
     from f0care.app import create_app
@@ -77,6 +82,11 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     config = _load(ctx)
     runtime = build_runtime(config, background_outbox=True)
     create_schema(runtime.db)
+    if not no_scheduler:
+        from f0care.runtime import job_context
+        from scheduler.runner import start
+
+        start(job_context(runtime))
     pending = runtime.outbox.deliver_pending()
     if pending:
         click.echo(f"delivered {pending} message(s) left in the outbox")
@@ -138,3 +148,7 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> Non
             if as_json
             else f"#{m.id} {m.created_at:%Y-%m-%d %H:%M} {m.phone} [{m.kind}/{m.status}] {body}"
         )
+
+
+if __name__ == "__main__":
+    main()

@@ -127,8 +127,10 @@ class ScheduleConfig(Model):
     checkins: tuple[str, ...] = Field(default=("07:00",), min_length=1)
     auto_discharge: bool = False
     misfire_grace_minutes: int = Field(default=60, gt=0)
+    end_of_monitoring: str = "08:00"  # when rapid-test results are asked for
+    ack_watch_minutes: int = Field(default=5, gt=0, le=60)  # how often unanswered alerts are checked
 
-    @field_validator("morning_prompt", "reminder", "deadline")
+    @field_validator("morning_prompt", "reminder", "deadline", "end_of_monitoring")
     @classmethod
     def _time(cls, value: str) -> str:
         return hhmm(value)

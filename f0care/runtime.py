@@ -15,6 +15,7 @@ from f0care.config import Config, to_program
 from f0care.inbound import Handled, InboundSms, apology, receive, record_failed
 from f0care.outbox import Outbox
 from models.db import make_engine
+from scheduler.context import JobContext, OnCall, Schedule
 from sms_gateway.senders import ConsoleSender, Sender, TwilioSender
 
 Clock = Callable[[], datetime]
@@ -70,3 +71,22 @@ def build_runtime(
         callback = config.service.public_url.rstrip("/") + "/sms/twilio/status"
     outbox = Outbox(engine, sender or make_sender(config), callback, background_outbox, clock)
     return Runtime(config, to_program(config), engine, outbox, clock)
+
+
+def job_context(runtime: Runtime) -> JobContext:
+    """What the scheduled jobs need, from the config."""
+    s = runtime.config.schedule
+    schedule = Schedule(
+        morning_prompt=s.morning_prompt,
+        reminder=s.reminder,
+        deadline=s.deadline,
+        end_of_monitoring=s.end_of_monitoring,
+        ack_timeout_minutes=s.ack_timeout_minutes,
+        accept_within_hours=s.accept_within_hours,
+        quiet_hours=s.quiet_hours,
+        checkins=s.checkins,
+        misfire_grace_minutes=s.misfire_grace_minutes,
+        ack_watch_minutes=s.ack_watch_minutes,
+    )
+    oncall = tuple(OnCall(o.name, o.phone) for o in runtime.config.escalation.oncall)
+    return JobContext(runtime.db, runtime.program, schedule, oncall, runtime.outbox.notify)

@@ -31,7 +31,7 @@ class Schedule:
     quiet_hours: tuple[str, str] = ("21:00", "06:00")
     checkins: tuple[str, ...] = ("07:00",)
     misfire_grace_minutes: int = 60
-    ack_watch_every_minutes: int = 5
+    ack_watch_minutes: int = 5
 
 
 @dataclass(frozen=True)

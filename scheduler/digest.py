@@ -138,6 +138,8 @@ def deadline(ctx: JobContext, now: datetime) -> JobReport:
         with Session(ctx.db) as session:
             digest = collect(session, clinic, day, ctx)
         report.details["not_reporting"] = report.details.get("not_reporting", 0) + _silent(ctx, digest, now)
+        if digest.total == 0 and not digest.red:
+            continue  # nothing to say: every SMS costs the province money
         items = [
             Outgoing(f"digest:{day}:{clinic.id}:{staff.phone}:{n}", staff.phone, text, "digest")
             for n, text in enumerate(render(digest, ctx))
