@@ -38,7 +38,7 @@ def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
         conv = Conversation()
     found = match(text)
     keyword, rest = found if found else (None, "")
-    if conv.state is State.REG_NAME and keyword not in (Keyword.SOS, Keyword.CANCEL, Keyword.HELP):
+    if conv.state is State.REG_NAME and keyword not in (Keyword.SOS, Keyword.CANCEL, Keyword.HELP, Keyword.REGISTER):
         keyword = None  # "Dung", "Vi" are names here
     if keyword in ANYWHERE:
         return _anywhere(conv, keyword, rest, text, ctx, texts, now)

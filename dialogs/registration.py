@@ -27,7 +27,8 @@ def _ask(state: State, data: dict[str, Any], now: datetime, text: str) -> Step:
     return Step(Conversation(state, data, now), (Reply(text),))
 
 
-def _name(text: str) -> str | None:
+def clean_name(text: str) -> str | None:
+    """A full name of 2-60 letters, no digits; title-cased when typed all in one case."""
     name = " ".join(text.split())
     letters = sum(ch.isalpha() for ch in name)
     if not 2 <= letters <= 60 or len(name) > 80 or any(ch.isdigit() for ch in name):
@@ -36,7 +37,7 @@ def _name(text: str) -> str | None:
 
 
 def on_name(conv: Conversation, text: str, ctx: Context, texts: Texts, now: datetime) -> Step:
-    name = _name(text)
+    name = clean_name(text)
     if name is None:
         return _ask(conv.state, conv.data, now, texts("reg_name_invalid"))
     return _ask(State.REG_BIRTH, {**conv.data, "name": name}, now, texts("reg_birth"))

@@ -14,6 +14,7 @@ from dialogs import monitoring
 from dialogs.effects import AcknowledgeAlerts, CreatePatient, Effect, Reply, SendSms, SetPatientStatus
 from dialogs.phones import check_mobile
 from dialogs.program import Program, Staff
+from dialogs.registration import clean_name
 from dialogs.render import local_now, local_today, national, whole_age
 from dialogs.state import PatientView
 from dialogs.templates import Texts
@@ -163,7 +164,8 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
     name, birth_text, area_text = parts
     today = local_today(now, ctx.program.timezone)
     birth = parse_birth(birth_text, today)
-    if birth is None or any(ch.isdigit() for ch in name):
+    full_name = clean_name(name)
+    if birth is None or full_name is None:
         return fmt
     found = ctx.program.area_index.match(area_text)
     if found.clinic_id is None or found.area is None:
@@ -172,7 +174,7 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
         other = ctx.program.clinic(found.clinic_id)
         return (Reply(texts("staff_dk_other_clinic", area=found.area, clinic=other.name)),)
     for existing in ctx.target_patients:
-        if normalize(existing.full_name) == normalize(name) and existing.status in ("pending", "active"):
+        if normalize(existing.full_name) == normalize(full_name) and existing.status in ("pending", "active"):
             return (
                 Reply(
                     texts(
@@ -185,7 +187,7 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
             )
     patient = PatientView(
         code=ctx.new_code,
-        full_name=" ".join(name.split()),
+        full_name=full_name,
         phone=mobile.e164,
         clinic_id=found.clinic_id,
         status="active",

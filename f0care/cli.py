@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -118,9 +119,9 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> Non
     from sqlmodel import Session
 
     from dialogs.phones import normalize_phone
-    from f0care.outbox import redact
     from models import store
     from models.db import create_schema, make_engine
+    from models.redact import redact
 
     config = _load(ctx)
     engine = make_engine(config.database.url)
@@ -129,6 +130,7 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> Non
     if to and number is None:
         click.echo(f'"{to}" is not a phone number; try e.g. 0912345678', err=True)
         ctx.exit(EXIT_CONFIG)
+    zone = ZoneInfo(config.service.timezone)
     with Session(engine) as session:
         rows = store.outbox(session, number, limit)
     for m in rows:
@@ -146,7 +148,7 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> Non
         click.echo(
             json.dumps(item, ensure_ascii=False)
             if as_json
-            else f"#{m.id} {m.created_at:%Y-%m-%d %H:%M} {m.phone} [{m.kind}/{m.status}] {body}"
+            else f"#{m.id} {m.created_at.astimezone(zone):%Y-%m-%d %H:%M %z} {m.phone} [{m.kind}/{m.status}] {body}"
         )
 
 

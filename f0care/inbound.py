@@ -27,6 +27,7 @@ from dialogs.templates import Texts
 from dialogs.text import segments
 from models import store
 from models.apply import Applied, apply_effects
+from models.redact import redact
 from models.tables import Contact, Message, Patient
 
 CODE_FIRST = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -102,7 +103,7 @@ def record_failed(db: Engine, sms: InboundSms, now: datetime) -> None:
 
 def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: datetime) -> Handled:
     phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
-    text = sms.body[:MAX_BODY]
+    text = sms.body.replace("\x00", "")[:MAX_BODY]
     with Session(db, expire_on_commit=False) as session:
         inbound = Message(
             direction="in",
@@ -116,7 +117,9 @@ def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: 
         )
         session.add(inbound)
         session.flush()  # a retried delivery stops here (unique provider id)
-        applied, step_patient = _run(session, program, phone, text, now)
+        applied, step_patient, was_otp = _run(session, program, phone, text, now)
+        if was_otp:
+            inbound.body = redact(inbound.body)  # a typed one-time code is not kept either
         if applied.reply is not None:
             session.add(
                 Message(
@@ -139,11 +142,11 @@ def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: 
         return Handled(applied.reply, tuple(m.id for m in applied.queued if m.id is not None))
 
 
-def _run(session: Session, program: Program, phone: str, text: str, now: datetime) -> tuple[Applied, int | None]:
+def _run(session: Session, program: Program, phone: str, text: str, now: datetime) -> tuple[Applied, int | None, bool]:
     staff = program.staff_by_phone.get(phone)
     command = staff_dialog.parse(text) if staff else None
     if staff is not None and command is not None:
-        return _staff(session, program, staff, command, now)
+        return (*_staff(session, program, staff, command, now), False)
     contact = store.contact_for_update(session, phone, program.default_language)
     patients = store.patients_on_phone(session, phone)
     conv = Conversation(State(contact.state), dict(contact.state_data), contact.state_updated_at)
@@ -152,7 +155,7 @@ def _run(session: Session, program: Program, phone: str, text: str, now: datetim
     applied = apply_effects(session, step.effects, now, contact, patients)
     _save_conversation(contact, step)
     session.add(contact)
-    return applied, _patient_of(applied, step.effects, patients)
+    return applied, _patient_of(applied, step.effects, patients), conv.state is State.REG_OTP
 
 
 def _context(

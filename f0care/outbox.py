@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import re
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -16,17 +15,12 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from models.redact import redact
 from models.tables import Message
 from sms_gateway.senders import Sender
 
 log = logging.getLogger("f0care.outbox")
 Clock = Callable[[], datetime]
-_CODE = re.compile(r"\d{4,}")
-
-
-def redact(body: str) -> str:
-    """The stored text of a delivered one-time code: the code itself is not kept."""
-    return _CODE.sub("******", body)
 
 
 def _utcnow() -> datetime:
@@ -102,6 +96,8 @@ class Outbox:
                 message.status = "queued" if result.retryable else "failed"
                 message.error = (result.error or "send failed")[:300]
                 message.error_code = result.error_code
+                if sensitive and message.status == "failed":
+                    message.body = redact(message.body)
                 log.warning("SMS %s to %s not sent: %s", message_id, to[:6] + "***", message.error)
             session.add(message)
             session.commit()

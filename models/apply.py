@@ -150,7 +150,7 @@ def _create(session: Session, effect: CreatePatient, now: datetime) -> Patient:
 def _declare(session: Session, effect: RecordDeclaration, now: datetime, patient: Patient) -> None:
     assert patient.id is not None
     query = select(Declaration).where(Declaration.patient_id == patient.id, Declaration.started_at == effect.started_at)
-    row = session.exec(query).first() if effect.started_at != now else None
+    row = session.exec(query).first()
     if row is None:
         row = Declaration(
             patient_id=patient.id,
