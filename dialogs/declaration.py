@@ -108,7 +108,7 @@ def _reply(
         red = texts("red_patient", code=patient.code, reasons=", ".join(triage.red), clinic_phone=clinic.phone)
         if complete:
             return red
-        return _fit(red, texts.raw("continue_question") + ask(len(answers), patient, ctx, texts))
+        return _fit(red, texts("continue_question") + ask(len(answers), patient, ctx, texts))
     if complete:
         values = ", ".join(f"{short_label(q, texts.language)} {show(answers[q.key])}" for q in ctx.program.questions)
         day = dm(local_today(now, ctx.program.timezone))

@@ -12,10 +12,10 @@ from dialogs import declaration, monitoring, registration
 from dialogs import patient_keywords as pk
 from dialogs.effects import Reply
 from dialogs.keywords import Keyword, has_emergency_phrase, match
-from dialogs.render import options
+from dialogs.render import is_code, options
 from dialogs.state import REGISTRATION_STATES, Context, Conversation, PatientView, State, Step
 from dialogs.templates import Texts
-from dialogs.text import normalize, parse_number, split_answers
+from dialogs.text import is_digits, normalize, parse_number, split_answers
 
 # Keywords that work in the middle of a dialog without ending it (or that end it on purpose).
 ANYWHERE = frozenset(
@@ -46,6 +46,8 @@ def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
         return registration.HANDLERS[conv.state](conv, text, ctx, texts, now)
     if conv.state is State.DECLARING and keyword is None:
         patient = _patient(ctx, conv.data["code"])
+        if patient is not None and has_emergency_phrase(text, ctx.program.emergency_phrases):
+            return pk.sos(conv, text, True, ctx, texts, now)
         if patient is not None:
             return declaration.record(patient, conv.data, split_answers(text), ctx, texts, now)
     if conv.state is State.CHOOSE_PATIENT and keyword is None:
@@ -109,7 +111,7 @@ def _looks_like_answers(tokens: list[str], ctx: Context) -> bool:
 
 def _code(token: str) -> str | None:
     word = normalize(token)
-    return word if len(word) == 5 and word[0].isalpha() and word.isalnum() else None
+    return word if is_code(word) else None
 
 
 def _for_patient(action: str, args: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
@@ -121,7 +123,7 @@ def _for_patient(action: str, args: list[str], ctx: Context, texts: Texts, now: 
     if named is not None:
         return _act(action, named, args[1:], ctx, texts, now)
     prefix = ""
-    if code is not None and not args[0].replace(",", "").replace(".", "").isdigit():
+    if code is not None and not is_digits(args[0].replace(",", "").replace(".", "")):
         prefix, args = texts("no_patient_code", code=code), args[1:]
     if len(ctx.active) == 1 and not prefix:
         return _act(action, ctx.active[0], args, ctx, texts, now)
@@ -140,7 +142,7 @@ def _act(action: str, patient: PatientView, args: list[str], ctx: Context, texts
 
 def _choice(text: str, ctx: Context) -> PatientView | None:
     word = normalize(text)
-    if word.isdigit() and 1 <= int(word) <= len(ctx.active):
+    if is_digits(word) and 1 <= int(word) <= len(ctx.active):
         return ctx.active[int(word) - 1]
     return _patient(ctx, word)
 

@@ -9,6 +9,7 @@ from dialogs.program import Program, Staff
 from dialogs.render import dm, local_today
 from dialogs.state import Context, Conversation, PatientView, Step
 from dialogs.templates import Texts
+from dialogs.text import is_digits
 
 MAX_EXTENSION_DAYS = 14
 
@@ -84,7 +85,7 @@ def staff_extend(
     """`TIEP <CODE> <days>`: keep monitoring that many more days from today."""
     texts = Texts(program.default_language, program.sms_ascii)
     word = days_text.split()[0] if days_text.split() else ""
-    if not word.isdigit() or not 1 <= int(word) <= MAX_EXTENSION_DAYS:
+    if not is_digits(word) or not 1 <= int(word) <= MAX_EXTENSION_DAYS:
         return (Reply(texts("staff_extend_format", code=patient.code)),)
     until = local_today(now, program.timezone) + timedelta(days=int(word))
     clinic = program.clinic(patient.clinic_id)

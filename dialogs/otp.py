@@ -14,7 +14,7 @@ from dialogs.effects import Effect, Reply, SendSms
 from dialogs.phones import mask_phone
 from dialogs.state import Context, Conversation, Step
 from dialogs.templates import Texts
-from dialogs.text import normalize
+from dialogs.text import is_digits, normalize
 
 VALID_FOR = timedelta(minutes=10)
 MAX_TRIES = 5
@@ -62,7 +62,7 @@ def check(conv: Conversation, text: str, ctx: Context, texts: Texts, now: dateti
             return Step(conv, (Reply(reply),))
         return issue(conv, ctx, texts, now)
     code = word.replace(" ", "")
-    if len(code) != 6 or not code.isdigit() or "otp_hash" not in conv.data:
+    if len(code) != 6 or not is_digits(code) or "otp_hash" not in conv.data:
         return Step(conv, (Reply(texts("otp_format")),))
     if now > datetime.fromisoformat(conv.data["otp_expires"]):
         return Step(conv, (Reply(texts("otp_expired")),))

@@ -9,7 +9,7 @@ from dialogs.effects import Effect, Reply, SetLanguage, SetOptOut
 from dialogs.render import dm, local_today
 from dialogs.state import Context, Conversation, PatientView, Step
 from dialogs.templates import Texts
-from dialogs.text import fold
+from dialogs.text import fold, is_digits
 from dialogs.triage import show
 
 HISTORY_DAYS = 7
@@ -68,7 +68,7 @@ def guidance(rest: str, ctx: Context, texts: Texts) -> str:
     if not rest:
         return menu
     number = rest.split()[0]
-    if number.isdigit() and 1 <= int(number) <= len(topics):
+    if is_digits(number) and 1 <= int(number) <= len(topics):
         topic = topics[int(number) - 1]
         title = topic.title.get(lang) or topic.title["vi"]
         return texts("guidance_topic", title=title, text=topic.text.get(lang) or topic.text["vi"])

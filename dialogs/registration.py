@@ -12,7 +12,7 @@ from dialogs.phones import check_mobile
 from dialogs.render import RISK_MENU, local_today, national, risks, whole_age
 from dialogs.state import Context, Conversation, PatientView, State, Step
 from dialogs.templates import Texts
-from dialogs.text import fold, normalize, parse_birth, parse_day, parse_yes_no
+from dialogs.text import fold, is_digits, normalize, parse_birth, parse_day, parse_yes_no
 
 HERE_WORDS = frozenset({"NAY", "SO NAY", "HERE", "THIS"})
 
@@ -55,7 +55,7 @@ def on_birth(conv: Conversation, text: str, ctx: Context, texts: Texts, now: dat
 def on_area(conv: Conversation, text: str, ctx: Context, texts: Texts, now: datetime) -> Step:
     choice = text.strip()
     suggestions: list[str] = conv.data.get("suggestions", [])
-    if choice.isdigit() and 1 <= int(choice) <= len(suggestions):
+    if is_digits(choice) and 1 <= int(choice) <= len(suggestions):
         text = suggestions[int(choice) - 1]
     found = ctx.program.area_index.match(text)
     if found.clinic_id is None or found.area is None:

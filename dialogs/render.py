@@ -16,6 +16,14 @@ RISK_LABELS: dict[str, dict[str, str]] = {
     "none": {"vi": "không", "en": "none"},
 }
 RISK_MENU = {"1": "chronic", "2": "pregnant", "3": "unvaccinated"}
+# Patient codes: 5 characters, a letter first, no 0/O/1/I (read aloud over the phone).
+CODE_FIRST = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_REST = CODE_FIRST + "23456789"
+
+
+def is_code(word: str) -> bool:
+    """Whether `word` (normalised) has the shape of a patient code."""
+    return len(word) == 5 and word[0] in CODE_FIRST and all(ch in CODE_REST for ch in word[1:])
 
 
 def local_now(now: datetime, timezone: str) -> datetime:

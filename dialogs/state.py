@@ -73,9 +73,10 @@ class PatientView:
     positive_test_date: date | None = None
 
     def age(self, today: date) -> float:
-        """Age in years (fractional when the birth date is known)."""
+        """Age in completed years (from the birth year alone when the date is unknown)."""
         if self.birth_date is not None:
-            return (today - self.birth_date).days / 365.25
+            born = self.birth_date
+            return float(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
         return float(today.year - self.birth_year)
 
 

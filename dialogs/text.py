@@ -182,3 +182,8 @@ def parse_day(text: str, today: date) -> date | None:
         if found <= today:
             return found if _recent(found, today) else None
     return None
+
+
+def is_digits(text: str) -> bool:
+    """ASCII digits only ("²" and other Unicode digits are not numbers a patient typed)."""
+    return text.isascii() and text.isdigit()

@@ -21,7 +21,7 @@ from dialogs import staff as staff_dialog
 from dialogs.effects import Effect
 from dialogs.phones import normalize_phone
 from dialogs.program import Program, Staff
-from dialogs.render import local_now, local_today
+from dialogs.render import CODE_FIRST, CODE_REST, local_now, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step
 from dialogs.templates import Texts
 from dialogs.text import segments
@@ -30,8 +30,6 @@ from models.apply import Applied, apply_effects
 from models.redact import redact
 from models.tables import Contact, Message, Patient
 
-CODE_FIRST = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-CODE_REST = CODE_FIRST + "23456789"
 MAX_BODY = 1600
 ATTEMPTS = 5  # a taken patient code or a write conflict: run the whole message again
 
