@@ -110,6 +110,9 @@ class Message(SQLModel, table=True):
     sensitive: bool = False
     segments: int = 1
     attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # backoff after a failure
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # a sender is delivering it
+    claimed_by: str | None = Field(default=None, max_length=64)
     error: str | None = Field(default=None, max_length=300)
     error_code: int | None = None
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
