@@ -71,14 +71,16 @@ class AreaIndex:
             ((SequenceMatcher(None, key, a.key).ratio(), i) for i, a in enumerate(self._areas)),
             key=lambda pair: (-pair[0], pair[1]),
         )
-        if not exact and scored:
+        # A truncated name ("Tran Hung" for "Tran Hung Dao") is offered, never guessed.
+        prefixed = [a.name for a in self._areas if a.key.startswith(key + " ")]
+        if not exact and not prefixed and scored:
             best_ratio, best_index = scored[0]
             best = self._areas[best_index]
             others = [r for r, i in scored if self._areas[i].clinic_id != best.clinic_id]
             runner_up = others[0] if others else 0.0
             if best_ratio >= ACCEPT_RATIO and best_ratio - runner_up >= CLEAR_MARGIN:
                 return AreaMatch(best.clinic_id, best.name, ())
-        close = [self._areas[i].name for r, i in scored if r >= SUGGEST_RATIO]
+        close = list(dict.fromkeys(prefixed + [self._areas[i].name for r, i in scored if r >= SUGGEST_RATIO]))
         return AreaMatch(None, None, tuple(close[:limit]) if close else self._first(limit))
 
     def _first(self, limit: int) -> tuple[str, ...]:

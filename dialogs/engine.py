@@ -54,6 +54,9 @@ def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
         chosen = _choice(text, ctx)
         if chosen is not None:
             return _act(conv.data["action"], chosen, conv.data.get("args", []), ctx, texts, now)
+        named = _code_and_answers(text, ctx)
+        if named is not None:
+            return _act("declare", named[0], named[1], ctx, texts, now)
         reply = texts("choose_patient", options=options(ctx.active))
         return Step(Conversation(State.CHOOSE_PATIENT, conv.data, now), (Reply(reply),))
     return _idle(keyword, rest, text, ctx, texts, now)
@@ -78,7 +81,7 @@ def _idle(keyword: Keyword | None, rest: str, text: str, ctx: Context, texts: Te
     idle = Conversation()
     if keyword is Keyword.REGISTER:
         return registration.start(ctx, texts, now)
-    if keyword is Keyword.GUIDANCE:
+    if keyword is Keyword.GUIDANCE and ctx.patients:
         return Step(idle, (Reply(pk.guidance(rest, ctx, texts)),))
     if keyword in ACTIONS:
         return _for_patient(ACTIONS[keyword], split_answers(rest), ctx, texts, now)
@@ -147,8 +150,21 @@ def _choice(text: str, ctx: Context) -> PatientView | None:
     return _patient(ctx, word)
 
 
+def _code_and_answers(text: str, ctx: Context) -> tuple[PatientView, list[str]] | None:
+    """`K7M2Q 98 18 ...` sent again after "for whom?": the code answers the question."""
+    tokens = split_answers(text)
+    patient = _patient(ctx, _code(tokens[0])) if len(tokens) > 1 else None
+    return (patient, tokens[1:]) if patient is not None else None
+
+
 def _patient(ctx: Context, code: str | None) -> PatientView | None:
     return next((p for p in ctx.active if p.code == code), None)
+
+
+def starts_registration(text: str) -> bool:
+    """Whether a message is `DK` (so a staff phone may also register a patient for itself)."""
+    found = match(text)
+    return found is not None and found[0] is Keyword.REGISTER
 
 
 def wants_history(conv: Conversation, text: str) -> bool:

@@ -102,11 +102,19 @@ def match(text: str) -> tuple[Keyword, str] | None:
     return None
 
 
+# Harmless phrases that contain an emergency word once diacritics are gone ("ngat mui": stuffy nose).
+BENIGN = ("NGAT MUI",)
+
+
 def has_emergency_phrase(text: str, phrases: tuple[str, ...]) -> bool:
     """True when free text names an emergency sign ("kho tho"), unless it is negated."""
-    norm = " " + normalize(text) + " "
+    norm = " " + "".join(ch if ch.isalnum() else " " for ch in normalize(text)) + " "
+    norm = " ".join(norm.split())
+    for benign in BENIGN:
+        norm = norm.replace(benign, "")
+    norm = f" {norm} "
     for phrase in phrases:
         at = norm.find(" " + phrase + " ")
-        if at >= 0 and not norm[:at].endswith(("KHONG", "KO", "K", "NO", "NOT")):
+        if at >= 0 and not norm[:at].rstrip().endswith(("KHONG", "KO", " K", "NO", "NOT")):
             return True
     return False

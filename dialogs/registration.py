@@ -69,7 +69,7 @@ def on_area(conv: Conversation, text: str, ctx: Context, texts: Texts, now: date
 
 
 def on_phone(conv: Conversation, text: str, ctx: Context, texts: Texts, now: datetime) -> Step:
-    if normalize(text) in HERE_WORDS:
+    if normalize(text).rstrip(".!") in HERE_WORDS:
         target: str | None = ctx.phone
     else:
         check = check_mobile(text, ctx.program.country)

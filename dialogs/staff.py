@@ -15,9 +15,9 @@ from dialogs.effects import AcknowledgeAlerts, CreatePatient, Effect, Reply, Sen
 from dialogs.phones import check_mobile
 from dialogs.program import Program, Staff
 from dialogs.registration import clean_name
-from dialogs.render import local_now, local_today, national, whole_age
+from dialogs.render import is_code, local_now, local_today, national, whole_age
 from dialogs.state import PatientView
-from dialogs.templates import Texts
+from dialogs.templates import T, Texts
 from dialogs.text import fold, normalize, parse_birth
 
 VERBS = {
@@ -65,8 +65,17 @@ def parse(text: str) -> Command | None:
     verb = VERBS.get(normalize(words[0]))
     if verb is None or verb == "register" or len(words) < 2:
         return None
+    code = normalize(words[1]).strip(".,;:!?")
+    if not is_code(code):
+        return None  # "ok cam on" is thanks, not a command
     rest = words[2].strip() if len(words) > 2 else ""
-    return Command(verb, code=normalize(words[1]), rest=rest)
+    return Command(verb, code=code, rest=rest)
+
+
+def help_reply(program: Program) -> tuple[Effect, ...]:
+    """What staff get for text that is not a command."""
+    texts = Texts(program.default_language, program.sms_ascii)
+    return (Reply(texts("staff_help")),)
 
 
 def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]:
@@ -82,7 +91,16 @@ def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]
         return acknowledge(patient, ctx, texts)
     if cmd.verb in ("end", "extend"):
         if patient.status != "active":
-            return (Reply(texts("staff_not_active", code=patient.code, name=patient.full_name, status=patient.status)),)
+            return (
+                Reply(
+                    texts(
+                        "staff_not_active",
+                        code=patient.code,
+                        name=patient.full_name,
+                        status=_status(texts, patient.status),
+                    )
+                ),
+            )
         if cmd.verb == "end":
             return monitoring.staff_end(patient, ctx.staff, ctx.program)
         return monitoring.staff_extend(patient, cmd.rest, ctx.staff, ctx.program, now)
@@ -118,16 +136,23 @@ def _monitor_until(patient: PatientView, program: Program, now: datetime) -> dat
     return start + timedelta(days=program.monitoring_days)
 
 
+def _status(texts: Texts, status: str) -> str:
+    key = "status_" + status
+    return texts.raw(key) if key in T else status
+
+
 def _already(patient: PatientView, texts: Texts, ctx: StaffContext) -> str:
     if patient.decided_at is None:
-        return texts("staff_not_pending", code=patient.code, name=patient.full_name, status=patient.status)
+        return texts(
+            "staff_not_pending", code=patient.code, name=patient.full_name, status=_status(texts, patient.status)
+        )
     when = local_now(patient.decided_at, ctx.program.timezone).strftime("%H:%M %d/%m")
     return texts(
         "staff_already_done",
         code=patient.code,
         name=patient.full_name,
         by=patient.decided_by,
-        status=patient.status,
+        status=_status(texts, patient.status),
         when=when,
     )
 
@@ -159,6 +184,8 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
     fmt = (Reply(texts("staff_dk_format")),)
     parts = [p.strip() for p in cmd.rest.split(",")]
     mobile = check_mobile(cmd.phone, ctx.program.country)
+    if mobile.problem == "not_mobile":
+        return (Reply(texts("staff_dk_landline", phone=cmd.phone.strip())),)
     if len(parts) != 3 or mobile.e164 is None or mobile.problem is not None or not all(parts):
         return fmt
     name, birth_text, area_text = parts

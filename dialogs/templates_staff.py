@@ -61,6 +61,14 @@ STAFF: dict[str, dict[str, str]] = {
         "vi": "Gửi: DK <số di động> <họ tên>, <năm sinh>, <phường/xã>. VD: DK 0912345678 Nguyen Van An, 1980, Tran Phu",
         "en": "Send: DK <mobile> <full name>, <birth year>, <ward>. E.g. DK 0912345678 Nguyen Van An, 1980, Tran Phu",
     },
+    "staff_dk_landline": {
+        "vi": "{phone} là số cố định, không nhận được tin nhắn. Cần số di động của bệnh nhân",
+        "en": "{phone} is a landline and cannot get SMS. The patient's mobile number is needed",
+    },
+    "status_pending": {"vi": "chờ duyệt", "en": "pending"},
+    "status_active": {"vi": "đang theo dõi", "en": "active"},
+    "status_rejected": {"vi": "đã từ chối", "en": "rejected"},
+    "status_discharged": {"vi": "đã kết thúc", "en": "discharged"},
     "staff_dk_other_clinic": {
         "vi": "{area} do {clinic} quản lý. Chỉ đăng ký bệnh nhân của trạm mình",
         "en": "{area} is served by {clinic}. Register only your own station's patients",

@@ -90,9 +90,19 @@ class TwilioConfig(Model):
         return value or None
 
 
+class RetryConfig(Model):
+    """Transient send failures (network, 5xx, 429) are retried with exponential backoff and jitter."""
+
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    base_seconds: float = Field(default=15.0, gt=0, allow_inf_nan=False)
+    max_seconds: float = Field(default=900.0, gt=0, allow_inf_nan=False)
+
+
 class GatewayConfig(Model):
     provider: Literal["console", "twilio"] = "console"
-    max_per_second: float = Field(default=10.0, gt=0, allow_inf_nan=False)
+    max_per_second: float = Field(default=10.0, gt=0, allow_inf_nan=False)  # segments per second
+    burst_seconds: float = Field(default=60.0, ge=1, allow_inf_nan=False)  # the provider queues this much
+    retry: RetryConfig = Field(default_factory=RetryConfig)
     twilio: TwilioConfig = Field(default_factory=TwilioConfig)
     dev_auth_token: str = Field(default="f0care-local-dev-token", min_length=1)
 

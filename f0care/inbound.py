@@ -147,6 +147,10 @@ def _run(session: Session, program: Program, phone: str, text: str, now: datetim
         return (*_staff(session, program, staff, command, now), False)
     contact = store.contact_for_update(session, phone, program.default_language)
     patients = store.patients_on_phone(session, phone)
+    idle = contact.state == State.IDLE.value
+    if staff is not None and not patients and idle and not dialog_engine.starts_registration(text):
+        # Staff who are not patients themselves get their command list, not patient help.
+        return apply_effects(session, staff_dialog.help_reply(program), now, contact), None, False
     conv = Conversation(State(contact.state), dict(contact.state_data), contact.state_updated_at)
     ctx = _context(session, program, contact, patients, conv, text, now)
     step = dialog_engine.advance(conv, text, ctx, now)

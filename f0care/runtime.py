@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from dialogs import engine as dialog_engine
 from dialogs.program import Program
 from f0care.config import Config, to_program
+from f0care.delivery import RateLimiter, RetryPolicy
 from f0care.inbound import Handled, InboundSms, apology, receive, record_failed
 from f0care.outbox import Outbox
 from models.db import make_engine
@@ -51,7 +52,13 @@ class Runtime:
 def make_sender(config: Config) -> Sender:
     if config.gateway.provider == "twilio":
         twilio = config.gateway.twilio
-        return TwilioSender(twilio.account_sid, twilio.auth_token, twilio.from_number, twilio.api_base_url)
+        return TwilioSender(
+            twilio.account_sid,
+            twilio.auth_token,
+            twilio.from_number,
+            twilio.api_base_url,
+            messaging_service_sid=twilio.messaging_service_sid,
+        )
     return ConsoleSender()
 
 
@@ -69,7 +76,10 @@ def build_runtime(
     callback = None
     if config.gateway.provider == "twilio":
         callback = config.service.public_url.rstrip("/") + "/sms/twilio/status"
-    outbox = Outbox(engine, sender or make_sender(config), callback, background_outbox, clock)
+    gateway = config.gateway
+    policy = RetryPolicy(gateway.retry.max_attempts, gateway.retry.base_seconds, gateway.retry.max_seconds)
+    limiter = RateLimiter(gateway.max_per_second, gateway.burst_seconds)
+    outbox = Outbox(engine, sender or make_sender(config), callback, background_outbox, clock, policy, limiter)
     return Runtime(config, to_program(config), engine, outbox, clock)
 
 

@@ -128,9 +128,14 @@ class TwilioSender:
         from_number: str,
         api_base_url: str | None = None,
         timeout: float = 10.0,
+        messaging_service_sid: str | None = None,
     ) -> None:
         self._token = auth_token
         self._from = from_number
+        # A messaging service (a pool of numbers) is used instead of one sender number when set.
+        self._origin: dict[str, str] = (
+            {"messaging_service_sid": messaging_service_sid} if messaging_service_sid else {"from_": from_number}
+        )
         self._http = _RoutingHttpClient(api_base_url, timeout)
         self._client = Client(account_sid, auth_token, http_client=self._http)
 
@@ -144,7 +149,7 @@ class TwilioSender:
     ) -> SendResult:
         """Create one message with Twilio; failures come back as a classified SendResult."""
         try:
-            message = self._client.messages.create(to=to, from_=self._from, body=body, status_callback=status_callback)
+            message = self._client.messages.create(to=to, body=body, status_callback=status_callback, **self._origin)
         except (TwilioRestException, TwilioServiceException) as exc:
             return self._rest_failure(exc, body, sensitive)
         except (requests.RequestException, TwilioException, OSError) as exc:

@@ -229,13 +229,17 @@ def test_direct_registration_in_an_unknown_area_suggests_areas(program: Program)
         "DK 0987654321 Tran Thi Binh, , Tran Phu",
         "DK 0987654321 Tran 2 Binh, 1990, Tran Phu",
         "DK 123456789 Tran Thi Binh, 1990, Tran Phu",
-        "DK 0220 3852 000 Tran Thi Binh, 1990, Tran Phu",
     ],
 )
 def test_a_badly_formed_direct_registration_gets_the_format(program: Program, text: str) -> None:
     effects = run(program, text)
     assert "DK <so di dong> <ho ten>, <nam sinh>, <phuong/xa>" in reply(effects)
     assert len(effects) == 1
+
+
+def test_a_direct_registration_with_a_landline_says_it_cannot_get_sms(program: Program) -> None:
+    effects = run(program, "DK 0220 3852 000 Tran Thi Binh, 1990, Tran Phu")
+    assert "so co dinh" in reply(effects) and not of_type(effects, CreatePatient)
 
 
 def test_a_direct_registration_of_someone_already_on_that_phone_is_refused(program: Program) -> None:
