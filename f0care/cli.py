@@ -81,13 +81,17 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
     from models.db import create_schema
 
     config = _load(ctx)
-    runtime = build_runtime(config, background_outbox=True)
+    runtime = build_runtime(config, outbox_mode="thread")
     create_schema(runtime.db)
     if not no_scheduler:
         from f0care.runtime import job_context
+        from scheduler.leader import Leadership
         from scheduler.runner import start
 
-        start(job_context(runtime))
+        if Leadership(runtime.db).try_acquire():
+            start(job_context(runtime))
+        else:
+            click.echo("another scheduler is active: this process runs no scheduled jobs")
     pending = runtime.outbox.deliver_pending()
     if pending:
         click.echo(f"delivered {pending} message(s) left in the outbox")
@@ -95,6 +99,32 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
         f"{config.service.name}: webhook POST http://{host}:{port}/sms/twilio (provider {config.gateway.provider})"
     )
     run_simple(host, port, create_app(runtime), threaded=True)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="deliver what is due, then exit")
+@click.pass_context
+def worker(ctx: click.Context, once: bool) -> None:
+    """Deliver the outbox (production: run one or more; they never send a message twice)."""
+    import signal
+    import threading
+
+    from f0care.runtime import build_runtime
+
+    config = _load(ctx)
+    runtime = build_runtime(config)
+    outbox = runtime.outbox
+    if once:
+        outbox.release_stale_claims()
+        click.echo(f"delivered {outbox.deliver_pending()} message(s)")
+        return
+    thread = threading.Thread(target=outbox.run, name="f0care-worker", daemon=True)
+    signal.signal(signal.SIGTERM, lambda *_: outbox.close())
+    signal.signal(signal.SIGINT, lambda *_: outbox.close())
+    click.echo(f"outbox worker {outbox.name} running (gateway {config.gateway.provider})")
+    thread.start()
+    while thread.is_alive():
+        thread.join(timeout=1.0)
 
 
 @main.command()
@@ -112,9 +142,10 @@ def simulate(ctx: click.Context, phone: str, show_all: bool) -> None:
 @main.command()
 @click.option("--to", "to", default=None, help="only messages to this number")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@click.option("--failed", is_flag=True, help="only messages that could not be delivered")
 @click.option("--limit", default=50, show_default=True, type=int)
 @click.pass_context
-def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> None:
+def outbox(ctx: click.Context, to: str | None, as_json: bool, failed: bool, limit: int) -> None:
     """The latest outbound messages (newest first)."""
     from sqlmodel import Session
 
@@ -132,7 +163,7 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> Non
         ctx.exit(EXIT_CONFIG)
     zone = ZoneInfo(config.service.timezone)
     with Session(engine) as session:
-        rows = store.outbox(session, number, limit)
+        rows = store.outbox(session, number, limit, failed)
     for m in rows:
         body = redact(m.body) if m.sensitive else m.body
         item: dict[str, Any] = {
@@ -144,6 +175,8 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, limit: int) -> Non
             "segments": m.segments,
             "body": body,
             "error": m.error,
+            "error_code": m.error_code,
+            "attempts": m.attempts,
         }
         click.echo(
             json.dumps(item, ensure_ascii=False)

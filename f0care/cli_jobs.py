@@ -78,6 +78,7 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
     @click.pass_context
     def scheduler_cmd(ctx: click.Context) -> None:
         """Run the scheduler alone (production: one such process; web workers run none)."""
+        from scheduler.leader import Leadership, wait_for_leadership
         from scheduler.runner import start
 
         config = load(ctx)
@@ -85,10 +86,14 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
-        sched = start(jctx)
-        click.echo("scheduler running; jobs: " + ", ".join(j.id for j in sched.get_jobs()))
-        stop.wait()
-        sched.shutdown(wait=True)
+        lead = Leadership(jctx.db)
+        while wait_for_leadership(lead, stop):
+            sched = start(jctx)
+            click.echo("scheduler active; jobs: " + ", ".join(j.id for j in sched.get_jobs()))
+            while not stop.wait(5.0) and lead.still_held():
+                pass
+            sched.shutdown(wait=True)
+            lead.release()
 
     @main.command("report")
     @click.option("--clinic", "clinic_id", default=None, help="one clinic id (default: all)")

@@ -16,6 +16,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
@@ -28,6 +29,9 @@ from sms_gateway.senders import Sender, SendResult
 
 log = logging.getLogger("f0care.outbox")
 Clock = Callable[[], datetime]
+# inline: in the caller's thread (tests, simulator, CLI); thread: a sender thread (`serve`);
+# external: only queue, `f0care worker` processes deliver (gunicorn web workers).
+OutboxMode = Literal["inline", "thread", "external"]
 CLAIM_TIMEOUT = timedelta(minutes=5)
 BATCH = 50
 IDLE_POLL_SECONDS = 0.2
@@ -49,7 +53,7 @@ class Outbox:
         db: Engine,
         sender: Sender,
         status_callback: str | None = None,
-        background: bool = False,
+        mode: OutboxMode = "inline",
         clock: Clock = _utcnow,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
@@ -64,16 +68,17 @@ class Outbox:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        if background:
+        self.mode = mode
+        if mode == "thread":
             self._thread = threading.Thread(target=self.run, name="f0care-outbox", daemon=True)
             self._thread.start()
 
     def notify(self, ids: Iterable[int]) -> None:
         """Freshly committed messages: delivered now (inline) or the sender thread is woken."""
         batch = tuple(ids)
-        if not batch:
-            return
-        if self._thread is None:
+        if not batch or self.mode == "external":
+            return  # external: `f0care worker` processes deliver them
+        if self.mode == "inline":
             self.deliver(batch)
         else:
             self._wake.set()

@@ -14,7 +14,7 @@ from dialogs.program import Program
 from f0care.config import Config, to_program
 from f0care.delivery import RateLimiter, RetryPolicy
 from f0care.inbound import Handled, InboundSms, apology, receive, record_failed
-from f0care.outbox import Outbox
+from f0care.outbox import Outbox, OutboxMode
 from models.db import make_engine
 from scheduler.context import JobContext, OnCall, Schedule
 from sms_gateway.senders import ConsoleSender, Sender, TwilioSender
@@ -67,7 +67,7 @@ def build_runtime(
     *,
     sender: Sender | None = None,
     db: Engine | None = None,
-    background_outbox: bool = False,
+    outbox_mode: OutboxMode = "inline",
     clock: Clock = utcnow,
 ) -> Runtime:
     """Wire the service once; the flow table is checked here, not when a patient hits a gap."""
@@ -79,7 +79,7 @@ def build_runtime(
     gateway = config.gateway
     policy = RetryPolicy(gateway.retry.max_attempts, gateway.retry.base_seconds, gateway.retry.max_seconds)
     limiter = RateLimiter(gateway.max_per_second, gateway.burst_seconds)
-    outbox = Outbox(engine, sender or make_sender(config), callback, background_outbox, clock, policy, limiter)
+    outbox = Outbox(engine, sender or make_sender(config), callback, outbox_mode, clock, policy, limiter)
     return Runtime(config, to_program(config), engine, outbox, clock)
 
 

@@ -100,8 +100,10 @@ def history(session: Session, patients: Iterable[Patient], since: date) -> dict[
     return {code: tuple(days) for code, days in out.items()}
 
 
-def outbox(session: Session, to: str | None = None, limit: int = 50) -> list[Message]:
+def outbox(session: Session, to: str | None = None, limit: int = 50, failed: bool = False) -> list[Message]:
     query = select(Message).where(Message.direction == "out")
     if to:
         query = query.where(Message.phone == to)
+    if failed:
+        query = query.where(col(Message.status).in_(("failed", "undelivered")))
     return list(session.exec(query.order_by(col(Message.id).desc()).limit(limit)))
