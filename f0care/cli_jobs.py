@@ -11,17 +11,18 @@ from zoneinfo import ZoneInfo
 import click
 
 from f0care.config import Config
+from f0care.outbox import Outbox, OutboxMode
 from scheduler.context import JobContext
 
 
-def _context(config: Config) -> JobContext:
-    """Jobs wired to the configured database and gateway (delivery inline, in this process)."""
+def _context(config: Config, mode: OutboxMode = "inline") -> tuple[JobContext, Outbox]:
+    """Jobs wired to the configured database and gateway."""
     from f0care.runtime import build_runtime, job_context
     from models.db import create_schema
 
-    runtime = build_runtime(config)
+    runtime = build_runtime(config, outbox_mode=mode)
     create_schema(runtime.db)
-    return job_context(runtime)
+    return job_context(runtime), runtime.outbox
 
 
 def parse_at(text: str | None, timezone: str) -> datetime | None:
@@ -50,7 +51,7 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
         from scheduler.runner import trigger
 
         config = load(ctx.find_root())
-        jctx = _context(config)
+        jctx, _outbox = _context(config)
         now = datetime.now(jctx.tz)
         for name, job in table(jctx).items():
             nxt = trigger(jctx, job).get_next_fire_time(None, now)
@@ -67,12 +68,16 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
         from scheduler.runner import run_named
 
         config = load(ctx.find_root())
-        jctx = _context(config)
+        jctx, outbox = _context(config)
         names = table(jctx)
         if name not in names:
             raise click.UsageError(f'no job "{name}"; jobs: {", ".join(names)}')
         moment = parse_at(at, config.service.timezone) or datetime.now(jctx.tz)
         click.echo(str(run_named(jctx, name, moment)))
+        # Also what an earlier, interrupted run queued (its keys stop this run from queueing it again).
+        left = outbox.deliver_pending()
+        if left:
+            click.echo(f"delivered {left} message(s) left in the outbox")
 
     @main.command("scheduler")
     @click.pass_context
@@ -82,7 +87,7 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
         from scheduler.runner import start
 
         config = load(ctx)
-        jctx = _context(config)
+        jctx, _outbox = _context(config, "external")  # `f0care worker` or `serve` delivers
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -106,7 +111,7 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
         from scheduler.digest import collect
 
         config = load(ctx)
-        jctx = _context(config)
+        jctx, _outbox = _context(config)
         try:
             day = date.fromisoformat(day_text) if day_text else datetime.now(jctx.tz).date()
         except ValueError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -34,6 +35,7 @@ class Digest:
     failed: list[str] = field(default_factory=list)
     opted_out: list[str] = field(default_factory=list)
     silent_two_days: list[Patient] = field(default_factory=list)
+    last_declared: dict[int, date] = field(default_factory=dict)  # of the silent ones
 
 
 def label(patient: Patient) -> str:
@@ -64,7 +66,8 @@ def collect(session: Session, clinic: Clinic, day: date, ctx: JobContext) -> Dig
         if today_row is None:
             digest.missing.append(label(patient))
             active_since = patient.decided_at or patient.created_at
-            if (patient.id, yesterday) not in latest and active_since <= asked_yesterday:
+            silent = (patient.id, yesterday) not in latest and active_since <= asked_yesterday
+            if silent and patient.phone not in opted:  # opted out: listed below, not chased
                 digest.silent_two_days.append(patient)
         else:
             digest.reported += 1
@@ -72,6 +75,14 @@ def collect(session: Session, clinic: Clinic, day: date, ctx: JobContext) -> Dig
                 digest.yellow.append(label(patient))
         if patient.phone in opted:
             digest.opted_out.append(label(patient))
+    silent_ids = [p.id for p in digest.silent_two_days]
+    if silent_ids:
+        last = (
+            select(Declaration.patient_id, func.max(Declaration.local_date))
+            .where(col(Declaration.patient_id).in_(silent_ids), col(Declaration.complete))
+            .group_by(col(Declaration.patient_id))
+        )
+        digest.last_declared = {pid: day for pid, day in session.exec(last)}
     open_red = select(Alert).where(Alert.clinic_id == clinic.id, col(Alert.acknowledged_at).is_(None))
     for alert in session.exec(open_red):
         owner = by_id.get(alert.patient_id)
@@ -158,7 +169,10 @@ def _silent(ctx: JobContext, digest: Digest, now: datetime) -> int:
     raised = 0
     reason = staff_texts(ctx.program).raw("not_reporting_reason")
     for patient in digest.silent_two_days:
-        key = f"silent:{patient.id}:{digest.day}"
+        assert patient.id is not None
+        # One alert per silent stretch: the key names the last day the patient declared.
+        since = digest.last_declared.get(patient.id, "never")
+        key = f"silent:{patient.id}:{since}"
         effects = red_alert(store.view(patient), reason, ctx.program, now, "not_reporting", key)
         with Session(ctx.db, expire_on_commit=False) as session:
             try:
