@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy.engine import Engine
 
 from f0care.cli_jobs import register as register_jobs
 from f0care.config import Config, ConfigError, load_config
@@ -33,6 +35,7 @@ def main(ctx: click.Context, config_path: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 register_jobs(main, _load)
@@ -60,11 +63,36 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Create or migrate the database."""
-    from models.db import create_schema, make_engine
+    from models.migrate import SchemaMismatch, current, upgrade
 
     config = _load(ctx.find_root())
-    create_schema(make_engine(config.database.url))
-    click.echo("database is up to date")
+    try:
+        upgrade(config.database.url)
+    except SchemaMismatch as error:
+        click.echo(f"database error:\n{error}", err=True)
+        ctx.exit(EXIT_CONFIG)
+    click.echo(f"database is up to date (revision {current_revision(config.database.url, current)})")
+
+
+def prepare_database(engine: Engine) -> None:
+    """Create or migrate the database before a command uses it; a mismatch is explained, exit 2."""
+    from models.migrate import SchemaMismatch, upgrade
+
+    try:
+        upgrade(engine)
+    except SchemaMismatch as error:
+        click.echo(f"database error:\n{error}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+def current_revision(url: str, current: Callable[[Engine], str | None]) -> str:
+    from models.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        return current(engine) or "none"
+    finally:
+        engine.dispose()
 
 
 @main.command()
@@ -78,11 +106,12 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
 
     from f0care.app import create_app
     from f0care.runtime import build_runtime
-    from models.db import create_schema
+    from models.db import make_engine
 
     config = _load(ctx)
-    runtime = build_runtime(config, outbox_mode="thread")
-    create_schema(runtime.db)
+    db = make_engine(config.database.url)
+    prepare_database(db)  # before the sender thread starts
+    runtime = build_runtime(config, db=db, outbox_mode="thread")
     if not no_scheduler:
         from f0care.runtime import job_context
         from scheduler.leader import Leadership
@@ -151,12 +180,12 @@ def outbox(ctx: click.Context, to: str | None, as_json: bool, failed: bool, limi
 
     from dialogs.phones import normalize_phone
     from models import store
-    from models.db import create_schema, make_engine
+    from models.db import make_engine
     from models.redact import redact
 
     config = _load(ctx)
     engine = make_engine(config.database.url)
-    create_schema(engine)
+    prepare_database(engine)
     number = normalize_phone(to, config.service.country) if to else None
     if to and number is None:
         click.echo(f'"{to}" is not a phone number; try e.g. 0912345678', err=True)

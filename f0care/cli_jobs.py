@@ -17,11 +17,11 @@ from scheduler.context import JobContext
 
 def _context(config: Config, mode: OutboxMode = "inline") -> tuple[JobContext, Outbox]:
     """Jobs wired to the configured database and gateway."""
+    from f0care.cli import prepare_database
     from f0care.runtime import build_runtime, job_context
-    from models.db import create_schema
 
     runtime = build_runtime(config, outbox_mode=mode)
-    create_schema(runtime.db)
+    prepare_database(runtime.db)
     return job_context(runtime), runtime.outbox
 
 

@@ -104,9 +104,12 @@ class Outbox:
 
     def run(self) -> None:
         """The sender loop (a thread in `serve`, the main loop of `f0care worker`)."""
-        self.release_stale_claims()
+        released = False
         while not self._stop.is_set():
             try:
+                if not released:
+                    self.release_stale_claims()
+                    released = True
                 handled = self.run_once()
             except Exception:  # the database may be restarting: keep going
                 log.exception("outbox delivery failed; retrying")

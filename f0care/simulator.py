@@ -13,7 +13,6 @@ from dialogs.phones import normalize_phone
 from f0care.app import create_app
 from f0care.config import Config
 from f0care.runtime import build_runtime
-from models.db import create_schema
 from sms_gateway.senders import ConsoleSender
 
 WEBHOOK = "/sms/twilio"
@@ -39,7 +38,9 @@ def run_simulator(config: Config, phone: str, show_all: bool, lines: Iterable[st
             click.echo(f"  (to {to}) {body}")
 
     runtime = build_runtime(config, sender=ConsoleSender(sink=show))
-    create_schema(runtime.db)
+    from f0care.cli import prepare_database
+
+    prepare_database(runtime.db)
     client = create_app(runtime).test_client()
     service_number = config.gateway.twilio.from_number or "F0CARE"
     if interactive:

@@ -15,7 +15,7 @@ from typing import IO, Any
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger("f0care.scheduler")
-LOCK_KEY = 0x0F0CA4E  # the advisory lock id of the f0care scheduler
+LOCK_KEY = 0x0F0CA2E_0002  # the advisory lock id of the f0care scheduler (migrations use _0001)
 
 
 class Leadership:

@@ -1,4 +1,10 @@
-"""Shared fixtures: the shipped demo config on an in-memory database, a fixed clock, phones."""
+"""Shared fixtures: the shipped demo config on a fresh database, a fixed clock, phones.
+
+Every test that uses `runtime` (and so `app`, `client`, `phone`) runs twice: on an in-memory
+SQLite database and on PostgreSQL. The PostgreSQL run needs F0CARE_TEST_POSTGRES_URL; without
+it those tests are skipped with one line saying how to enable them; with it and no server,
+the whole run stops with an error instead of passing without PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +15,84 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.engine import Engine
 
 from f0care.app import create_app
 from f0care.config import Config, load_config
 from f0care.runtime import Runtime, build_runtime
 from models.db import create_schema, make_engine
+from tests.support import databases
 from tests.support.fakes import Clock, RecordingSender
 from tests.support.phone import Phone
 
 ROOT = Path(__file__).resolve().parent.parent
 # 08:00 in Hanoi on a Wednesday.
 T0 = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+POSTGRES_SKIPPED = f"PostgreSQL tests skipped: set {databases.ENV}={databases.EXAMPLE_URL} to run them"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Asked for PostgreSQL and cannot have it: stop before any test runs, never skip quietly."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller has checked already
+    url = databases.postgres_url()
+    problem = url and databases.unreachable(url)
+    if problem:
+        hint = f"start PostgreSQL, or unset {databases.ENV} to run on SQLite only"
+        pytest.exit(f"{databases.ENV} is set but PostgreSQL is unreachable: {problem}; {hint}", returncode=3)
+    if url:
+        databases.drop_abandoned(url)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any(POSTGRES_SKIPPED in str(report.longrepr) for report in skipped):
+        terminalreporter.write_line(POSTGRES_SKIPPED, yellow=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Engine]:
+    """This test process's own PostgreSQL database (each xdist worker has one), dropped at the end."""
+    base = databases.postgres_url()
+    if base is None:
+        pytest.skip(POSTGRES_SKIPPED)
+    url = databases.create_database(base)
+    try:
+        engine = databases.open_database(url)
+        yield engine
+        engine.dispose()
+    finally:
+        databases.drop_database(base, str(url.database))
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def db(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An empty database with the schema: in-memory SQLite, or PostgreSQL emptied after the test."""
+    if request.param == "sqlite":
+        engine = make_engine("sqlite://")
+        create_schema(engine)
+        yield engine
+        engine.dispose()
+        return
+    engine = request.getfixturevalue("postgres")
+    yield engine
+    databases.truncate_all(engine)
 
 
 @pytest.fixture
-def config() -> Config:
-    return load_config(ROOT / "config.yaml", environ={"DATABASE_URL": "sqlite://"})
+def config(request: pytest.FixtureRequest) -> Config:
+    """The shipped demo config, its database URL naming the test's `db` when the test has one."""
+    # Not a `db` parameter: tests that only read the config, or build their own engine, run once.
+    url = "sqlite://"
+    if "db" in request.fixturenames:
+        url = request.getfixturevalue("db").url.render_as_string(hide_password=False)
+    return load_config(ROOT / "config.yaml", environ={"DATABASE_URL": url})
 
 
 @pytest.fixture
@@ -38,12 +106,8 @@ def sender() -> RecordingSender:
 
 
 @pytest.fixture
-def runtime(config: Config, sender: RecordingSender, clock: Clock) -> Iterator[Runtime]:
-    db = make_engine("sqlite://")
-    create_schema(db)
-    rt = build_runtime(config, sender=sender, db=db, clock=clock)
-    yield rt
-    db.dispose()
+def runtime(config: Config, db: Engine, sender: RecordingSender, clock: Clock) -> Iterator[Runtime]:
+    yield build_runtime(config, sender=sender, db=db, clock=clock)
 
 
 @pytest.fixture
