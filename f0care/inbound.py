@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from dialogs import engine as dialog_engine
@@ -31,6 +31,7 @@ from models.redact import redact
 from models.tables import Contact, Message, Patient
 
 MAX_BODY = 1600
+log = logging.getLogger("f0care.inbound")
 ATTEMPTS = 5  # a taken patient code or a write conflict: run the whole message again
 
 
@@ -69,7 +70,17 @@ def receive(db: Engine, program: Program, sms: InboundSms, now: datetime) -> Han
                 stored = store.reply_to(session, sid)
             if stored is not None:
                 return Handled(stored or None, duplicate=True)
+        except OperationalError as error:
+            if not transient(error):
+                raise
+            log.warning("write conflict on an inbound message; trying again")
     raise RuntimeError("could not store the inbound message after several attempts")
+
+
+def transient(error: OperationalError) -> bool:
+    """A serialisation failure or deadlock (PostgreSQL), or a busy database (SQLite): worth a retry."""
+    code = getattr(error.orig, "sqlstate", None)
+    return code in ("40001", "40P01", "55P03") or "database is locked" in str(error.orig)
 
 
 def apology(program: Program) -> str:
