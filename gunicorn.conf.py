@@ -16,3 +16,4 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'  # no form bodies: they hold health data
 errorlog = "-"
 preload_app = False  # each worker builds its own database pool after fork
+control_socket_disable = True  # several instances per host must not share ~/.gunicorn/gunicorn.ctl
