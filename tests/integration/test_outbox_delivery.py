@@ -27,7 +27,9 @@ def stub() -> Iterator[TwilioStub]:
 def queue(db: Engine, *numbers: str, clock: Clock) -> list[int]:
     with Session(db) as s:
         rows = [
-            Message(direction="out", phone=n, body=f"Xin chao {n}", created_at=clock.now, kind="notice", status="queued")
+            Message(
+                direction="out", phone=n, body=f"Xin chao {n}", created_at=clock.now, kind="notice", status="queued"
+            )
             for n in numbers
         ]
         s.add_all(rows)

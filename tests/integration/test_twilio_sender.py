@@ -107,9 +107,7 @@ def test_the_sender_works_again_once_the_injected_faults_are_used_up(
 
 
 @pytest.mark.parametrize("code", [21211, 21610])
-def test_a_rejected_number_is_a_permanent_failure_with_its_twilio_code(
-    stub: TwilioStub, code: int
-) -> None:
+def test_a_rejected_number_is_a_permanent_failure_with_its_twilio_code(stub: TwilioStub, code: int) -> None:
     stub.reject_numbers[TO] = code
 
     result = sender_for(stub.url).send(TO, "hello")

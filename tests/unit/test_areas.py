@@ -28,9 +28,7 @@ def index() -> AreaIndex:
     ["Tran Phu", "trần phú", "  TRAN   PHU ", "Phường Trần Phú", "P. Tran Phu", "p tran phu",
      "P.Tran Phu", "tranphu", "Tran Phu."],
 )  # fmt: skip
-def test_the_area_is_found_whatever_the_accents_case_or_unit_word(
-    index: AreaIndex, text: str
-) -> None:
+def test_the_area_is_found_whatever_the_accents_case_or_unit_word(index: AreaIndex, text: str) -> None:
     assert index.match(text) == AreaMatch("tyt-tran-phu", "Tran Phu", ())
 
 

@@ -30,9 +30,7 @@ def test_an_otp_code_never_reaches_the_log_but_reaches_the_phone_screen(
     screen: list[tuple[str, str]] = []
     body = "Ma xac thuc F0 cua ban la 482913. Het han sau 5 phut."
 
-    ConsoleSender(sink=lambda to, text: screen.append((to, text))).send(
-        "+84912345678", body, sensitive=True
-    )
+    ConsoleSender(sink=lambda to, text: screen.append((to, text))).send("+84912345678", body, sensitive=True)
 
     assert "482913" not in caplog.text
     assert "******" in caplog.text
