@@ -81,7 +81,8 @@ def record(
     effects: list[Effect] = []
     if len(answers) > len(data["answers"]):
         started = datetime.fromisoformat(data["started_at"])
-        effects.append(RecordDeclaration(patient.code, started, today, answers, complete, triage.level))
+        new = not data["answers"]
+        effects.append(RecordDeclaration(patient.code, started, today, answers, complete, triage.level, new))
     newly_red = triage.level is Level.RED and not data["alerted"]
     if newly_red:
         effects += red_alert(patient, ", ".join(triage.red), ctx.program, now)

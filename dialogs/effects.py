@@ -65,6 +65,7 @@ class RecordDeclaration:
     answers: dict[str, float | str | None]
     complete: bool
     level: Level
+    new: bool = False  # started by this message: nothing to look up
 
 
 @dataclass(frozen=True)

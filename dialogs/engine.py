@@ -51,6 +51,8 @@ def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
         if patient is not None:
             return declaration.record(patient, conv.data, split_answers(text), ctx, texts, now)
     if conv.state is State.CHOOSE_PATIENT and keyword is None:
+        if has_emergency_phrase(text, ctx.program.emergency_phrases):
+            return pk.sos(conv, text, True, ctx, texts, now)
         chosen = _choice(text, ctx)
         if chosen is not None:
             return _act(conv.data["action"], chosen, conv.data.get("args", []), ctx, texts, now)
@@ -85,11 +87,11 @@ def _idle(keyword: Keyword | None, rest: str, text: str, ctx: Context, texts: Te
         return Step(idle, (Reply(pk.guidance(rest, ctx, texts)),))
     if keyword in ACTIONS:
         return _for_patient(ACTIONS[keyword], split_answers(rest), ctx, texts, now)
+    if ctx.active and has_emergency_phrase(text, ctx.program.emergency_phrases):
+        return pk.sos(idle, text, True, ctx, texts, now)  # "97 kho tho qua" is an emergency first
     tokens = split_answers(text)
     if keyword is None and _looks_like_answers(tokens, ctx):
         return _for_patient("declare", tokens, ctx, texts, now)
-    if ctx.active and has_emergency_phrase(text, ctx.program.emergency_phrases):
-        return pk.sos(idle, text, True, ctx, texts, now)
     return Step(idle, (Reply(_not_understood(ctx, texts)),))
 
 

@@ -106,15 +106,18 @@ def match(text: str) -> tuple[Keyword, str] | None:
 BENIGN = ("NGAT MUI",)
 
 
+NEGATIONS = frozenset({"KHONG", "KO", "K", "KG", "NOT"})  # not "NO": Vietnamese "no" is "he/she"
+
+
 def has_emergency_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    """True when free text names an emergency sign ("kho tho"), unless it is negated."""
-    norm = " " + "".join(ch if ch.isalnum() else " " for ch in normalize(text)) + " "
-    norm = " ".join(norm.split())
+    """True when free text names an emergency sign ("kho tho"), unless the word before negates it."""
+    norm = " ".join("".join(ch if ch.isalnum() else " " for ch in normalize(text)).split())
     for benign in BENIGN:
-        norm = norm.replace(benign, "")
-    norm = f" {norm} "
+        norm = norm.replace(benign, " ")
+    words = norm.split()
     for phrase in phrases:
-        at = norm.find(" " + phrase + " ")
-        if at >= 0 and not norm[:at].rstrip().endswith(("KHONG", "KO", " K", "NO", "NOT")):
-            return True
+        size = len(phrase.split())
+        for at in range(len(words) - size + 1):
+            if " ".join(words[at : at + size]) == phrase and (at == 0 or words[at - 1] not in NEGATIONS):
+                return True
     return False

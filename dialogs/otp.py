@@ -22,8 +22,9 @@ MAX_RESENDS = 3
 MAX_PER_NUMBER_PER_DAY = 5
 
 
-def digest(code: str, salt: str) -> str:
-    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+def digest(code: str, salt: str, secret: str = "") -> str:
+    """HMAC of the code with the server secret: a copy of the database alone does not reveal it."""
+    return hmac.new(secret.encode(), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def _clinic_phone(conv: Conversation, ctx: Context) -> str:
@@ -39,7 +40,7 @@ def issue(conv: Conversation, ctx: Context, texts: Texts, now: datetime) -> Step
     salt = ctx.nonce
     data = {
         **conv.data,
-        "otp_hash": digest(ctx.new_otp, salt),
+        "otp_hash": digest(ctx.new_otp, salt, ctx.program.secret),
         "otp_salt": salt,
         "otp_expires": (now + VALID_FOR).isoformat(),
         "otp_tries": conv.data.get("otp_tries", 0),
@@ -66,7 +67,7 @@ def check(conv: Conversation, text: str, ctx: Context, texts: Texts, now: dateti
         return Step(conv, (Reply(texts("otp_format")),))
     if now > datetime.fromisoformat(conv.data["otp_expires"]):
         return Step(conv, (Reply(texts("otp_expired")),))
-    if hmac.compare_digest(digest(code, conv.data["otp_salt"]), conv.data["otp_hash"]):
+    if hmac.compare_digest(digest(code, conv.data["otp_salt"], ctx.program.secret), conv.data["otp_hash"]):
         return None
     tries = conv.data.get("otp_tries", 0) + 1
     if tries >= MAX_TRIES:

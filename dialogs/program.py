@@ -104,6 +104,7 @@ class Program:
     monitoring_days: int = 7
     deadline: str = "10:00"
     auto_discharge: bool = False
+    secret: str = ""  # server secret (service.secret_key): keys the one-time code hashes
     emergency_phrases: tuple[str, ...] = ("CAP CUU", "KHO THO", "TIM TAI", "NGAT")
     staff_by_phone: dict[str, Staff] = field(default_factory=dict)
 

@@ -48,9 +48,6 @@ class Conversation:
         return ttl is not None and self.updated_at is not None and now - self.updated_at > ttl
 
 
-IDLE = Conversation()
-
-
 @dataclass(frozen=True)
 class PatientView:
     """What the dialogs may know of a patient."""

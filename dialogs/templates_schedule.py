@@ -45,6 +45,12 @@ SCHEDULE: dict[str, dict[str, str]] = {
         "ngày>; kết thúc: XONG {code}",
         "en": "{code} {name} still positive or no result on day {day}. Extend: TIEP {code} <days>; end: XONG {code}",
     },
+    "no_test_result_staff": {
+        "vi": "{code} {name} chưa gửi kết quả test nhanh ngày {day}. Hãy gọi bệnh nhân. Gia hạn: TIEP "
+        "{code} <số ngày>; kết thúc: XONG {code}",
+        "en": "{code} {name} sent no rapid-test result on day {day}. Please call. Extend: TIEP {code} "
+        "<days>; end: XONG {code}",
+    },
     "closing": {
         "vi": "{name} ({code}): kết thúc theo dõi F0 tại nhà. Sau khỏi bệnh: nghỉ ngơi, ăn uống "
         "đủ, tập thở; nếu khó thở, đau ngực, mệt kéo dài hãy gọi {clinic_phone}. Chúc bạn khỏe!",

@@ -117,7 +117,9 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
         from scheduler.leader import Leadership
         from scheduler.runner import start
 
-        if Leadership(runtime.db).try_acquire():
+        lead = Leadership(runtime.db)  # held (a live reference) for as long as this process serves
+        ctx.call_on_close(lead.release)
+        if lead.try_acquire():
             start(job_context(runtime))
         else:
             click.echo("another scheduler is active: this process runs no scheduled jobs")

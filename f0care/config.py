@@ -108,6 +108,7 @@ def to_program(config: Config) -> Program:
         monitoring_days=config.schedule.monitoring_days,
         deadline=config.schedule.deadline,
         auto_discharge=config.schedule.auto_discharge,
+        secret=config.service.secret_key,
     )
 
 

@@ -32,7 +32,7 @@ Clock = Callable[[], datetime]
 # inline: in the caller's thread (tests, simulator, CLI); thread: a sender thread (`serve`);
 # external: only queue, `f0care worker` processes deliver (gunicorn web workers).
 OutboxMode = Literal["inline", "thread", "external"]
-CLAIM_TIMEOUT = timedelta(minutes=5)
+CLAIM_TIMEOUT = timedelta(minutes=15)  # longer than a batch of sends that all time out
 BATCH = 50
 IDLE_POLL_SECONDS = 0.2
 
@@ -145,7 +145,7 @@ class Outbox:
             )
             if ids is not None:
                 query = query.where(col(Message.id).in_(ids))
-            query = query.order_by(col(Message.id)).limit(BATCH)
+            query = query.order_by(col(Message.priority), col(Message.id)).limit(BATCH)
             if self.db.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = list(session.exec(query))
@@ -167,8 +167,10 @@ class Outbox:
     def _record(self, message: Message, result: SendResult) -> None:
         now = self.clock()
         with Session(self.db) as session:
-            row = session.get(Message, message.id)
-            if row is None:
+            row = session.get(Message, message.id, with_for_update=True)
+            if row is None or row.claimed_by != self.name or row.status != "sending":
+                # The claim expired and another sender took the message: its outcome is theirs.
+                log.warning("SMS %s: claim lost while sending; not recording", message.id)
                 return
             row.attempts += 1
             row.claimed_at, row.claimed_by = None, None

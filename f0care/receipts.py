@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col
 
 from models.tables import Message
 
@@ -21,18 +22,22 @@ RANK = {
 
 
 def record_status(db: Engine, provider_sid: str, status: str, error_code: int | None) -> bool:
-    """Apply a receipt; False when the message is unknown or the status is not news."""
+    """Apply a receipt in one conditional UPDATE; False when the message is unknown or it is not news."""
     if status not in RANK:
         return False
+    behind = [name for name, rank in RANK.items() if rank < RANK[status]]
+    values: dict[str, object] = {"status": status}
+    if error_code is not None:
+        values["error_code"] = error_code
     with Session(db) as session:
-        message = session.exec(select(Message).where(Message.provider_sid == provider_sid)).first()
-        if message is None or message.direction != "out":
-            return False
-        if RANK[status] <= RANK.get(message.status, 0):
-            return False
-        message.status = status
-        if error_code is not None:
-            message.error_code = error_code
-        session.add(message)
+        result = session.execute(
+            update(Message)
+            .where(
+                col(Message.provider_sid) == provider_sid,
+                col(Message.direction) == "out",
+                col(Message.status).in_(behind),
+            )
+            .values(**values)
+        )
         session.commit()
-        return True
+        return bool(getattr(result, "rowcount", 0))

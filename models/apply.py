@@ -63,6 +63,8 @@ def apply_effects(
             patient.rejected_reason = effect.reason
             patient.monitor_until = effect.monitor_until or patient.monitor_until
             session.add(patient)
+            if effect.status == "rejected":
+                _close_alerts(session, patient, now, effect.by_name)
         elif isinstance(effect, RecordTestResult | EndMonitoring | ExtendMonitoring):
             _monitoring(session, effect, now, _patient(session, effect.code, done))
         elif isinstance(effect, RecordDeclaration):
@@ -150,7 +152,7 @@ def _create(session: Session, effect: CreatePatient, now: datetime) -> Patient:
 def _declare(session: Session, effect: RecordDeclaration, now: datetime, patient: Patient) -> None:
     assert patient.id is not None
     query = select(Declaration).where(Declaration.patient_id == patient.id, Declaration.started_at == effect.started_at)
-    row = session.exec(query).first()
+    row = None if effect.new else session.exec(query).first()
     if row is None:
         row = Declaration(
             patient_id=patient.id,
@@ -184,7 +186,16 @@ def _monitoring(
         patient.status = "discharged"
         patient.ended_at = now
         patient.ended_by = effect.by
+        _close_alerts(session, patient, now, effect.by)
     else:
         patient.monitor_until = effect.until
         patient.test_asked_on = None
     session.add(patient)
+
+
+def _close_alerts(session: Session, patient: Patient, now: datetime, by: str) -> None:
+    """Monitoring ended or the registration was refused: open alerts must not climb to on-call."""
+    query = select(Alert).where(Alert.patient_id == patient.id, col(Alert.acknowledged_at).is_(None))
+    for alert in session.exec(query):
+        alert.acknowledged_at, alert.acknowledged_by = now, f"{by} (closed)"[:80]
+        session.add(alert)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-_CODE = re.compile(r"\d{4,}")
+DIGIT_RUN = re.compile(r"\d{4,}")  # a one-time code (and any other long number)
 
 
 def redact(body: str) -> str:
     """Replace every run of 4+ digits (a one-time code) with asterisks."""
-    return _CODE.sub("******", body)
+    return DIGIT_RUN.sub("******", body)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session
 
 from dialogs.text import segments
-from models.tables import Message
+from models.tables import Message, ScheduledSend
+
+BULK = frozenset({"prompt", "reminder", "digest"})  # sent after alerts, codes and replies
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,27 @@ class Outgoing:
     text: str
     kind: str
     patient_id: int | None = None
+    covers: tuple[str, ...] = ()  # per-patient keys this message fulfils (claimed with `claim_keys`)
+
+
+def insert_ignoring(session: Session, model: Any, unique: str) -> Insert:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING, on PostgreSQL and SQLite."""
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=[unique])
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=[unique])
+
+
+def claim_keys(session: Session, keys: Sequence[str], now: datetime) -> set[str]:
+    """Record scheduled-send keys; returns those that were new (the others were sent already)."""
+    if not keys:
+        return set()
+    statement = insert_ignoring(session, ScheduledSend, "key")
+    result = session.execute(
+        statement.returning(ScheduledSend.__table__.c.key),  # type: ignore[attr-defined]
+        [{"key": key, "created_at": now} for key in keys],
+    )
+    return {row[0] for row in result}
 
 
 def enqueue(session: Session, items: Sequence[Outgoing], now: datetime) -> list[int]:
@@ -42,17 +66,16 @@ def enqueue(session: Session, items: Sequence[Outgoing], now: datetime) -> list[
             "segments": segments(item.text),
             "attempts": 0,
             "dedupe_key": item.key,
+            "priority": 1 if item.kind in BULK else 0,
         }
         for item in items
     ]
-    dialect = session.get_bind().dialect.name
     table = Message.__table__  # type: ignore[attr-defined]
-    statement: Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    else:  # pragma: no cover - other databases are not supported
-        statement = insert(table)
-    result = session.execute(statement.returning(table.c.id), rows)
-    return [row[0] for row in result]
+    statement = insert_ignoring(session, Message, "dedupe_key")
+    result = session.execute(statement.returning(table.c.id, table.c.dedupe_key), rows)
+    ids = {key: message_id for message_id, key in result}
+    links = [{"k": key, "m": ids[item.key]} for item in items if item.key in ids for key in item.covers]
+    if links:
+        sent = ScheduledSend.__table__  # type: ignore[attr-defined]
+        session.execute(update(sent).where(sent.c.key == bindparam("k")).values(message_id=bindparam("m")), links)
+    return list(ids.values())

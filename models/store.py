@@ -57,10 +57,6 @@ def patient_by_code(session: Session, code: str, lock: bool = False) -> Patient 
     return session.exec(query).first()
 
 
-def code_taken(session: Session, code: str) -> bool:
-    return session.exec(select(Patient.id).where(Patient.code == code)).first() is not None
-
-
 def open_alerts(session: Session, patient_id: int) -> list[Alert]:
     query = select(Alert).where(Alert.patient_id == patient_id, col(Alert.acknowledged_at).is_(None))
     return list(session.exec(query))

@@ -92,7 +92,7 @@ class Alert(SQLModel, table=True):
 class Message(SQLModel, table=True):
     """Every SMS in and out. Outbound rows with status 'queued' are the outbox."""
 
-    __table_args__ = (Index("ix_message_outbox", "status", "id"),)
+    __table_args__ = (Index("ix_message_outbox", "status", "priority", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     direction: str = Field(max_length=3)  # in, out
@@ -107,6 +107,7 @@ class Message(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, unique=True, max_length=120)
     in_reply_to: int | None = Field(default=None, index=True)
     status: str = Field(default="received", max_length=16)  # received, replied, queued, sent, failed
+    priority: int = 0  # 0: alerts, codes, replies, notices go first; 1: bulk (prompts, reminders, digests)
     sensitive: bool = False
     segments: int = 1
     attempts: int = 0
@@ -116,3 +117,15 @@ class Message(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=300)
     error_code: int | None = None
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ScheduledSend(SQLModel, table=True):
+    """One scheduled send per (job, patient, local date, step): the key is what makes it once.
+
+    A household's shared prompt is one message with one key per patient, so a patient
+    added later still gets that day's prompt and nobody gets it twice.
+    """
+
+    key: str = Field(primary_key=True, max_length=120)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)

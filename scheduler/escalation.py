@@ -26,7 +26,11 @@ def ack_watch(ctx: JobContext, now: datetime) -> JobReport:
         query = (
             select(Alert, Patient)
             .join(Patient, col(Patient.id) == col(Alert.patient_id))
-            .where(col(Alert.acknowledged_at).is_(None), col(Alert.escalation_step) < LAST_STEP)
+            .where(
+                col(Alert.acknowledged_at).is_(None),
+                col(Alert.escalation_step) < LAST_STEP,
+                col(Patient.status).in_(("pending", "active")),
+            )
         )
         due = [
             (alert, patient)
@@ -44,12 +48,19 @@ def ack_watch(ctx: JobContext, now: datetime) -> JobReport:
             else:
                 text = texts("escalation_oncall", clinic=clinic.name, **values)
                 phones = [o.phone for o in ctx.oncall]
-            items += [Outgoing(f"ack:{alert.id}:{step}:{phone}", phone, text, "alert", patient.id) for phone in phones]
-            session.execute(
+            moved = session.execute(
                 update(Alert)
-                .where(col(Alert.id) == alert.id, col(Alert.escalation_step) == alert.escalation_step)
+                .where(
+                    col(Alert.id) == alert.id,
+                    col(Alert.escalation_step) == alert.escalation_step,
+                    col(Alert.acknowledged_at).is_(None),  # an OK that just arrived stops it here
+                )
                 .values(escalation_step=step, last_escalated_at=now)
             )
+            if getattr(moved, "rowcount", 1):
+                items += [
+                    Outgoing(f"ack:{alert.id}:{step}:{phone}", phone, text, "alert", patient.id) for phone in phones
+                ]
         ids = enqueue(session, items, now)
         session.commit()
     ctx.deliver(ids)

@@ -38,7 +38,7 @@ def end_of_monitoring(ctx: JobContext, now: datetime) -> JobReport:
                 if monitoring.day_of(view, today) >= monitoring.final_day(view):
                     clinic = ctx.program.clinic(patient.clinic_id)
                     note = staff(
-                        "still_positive_staff",
+                        "no_test_result_staff",
                         code=patient.code,
                         name=patient.full_name,
                         day=monitoring.day_of(view, today),

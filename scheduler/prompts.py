@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from dialogs.render import dm
 from dialogs.templates import Texts
 from dialogs.text import segments
-from models.scheduled import Outgoing, enqueue
+from models.scheduled import Outgoing, claim_keys, enqueue
 from models.tables import Contact, Declaration, Patient
 from scheduler.context import JobContext, JobReport
 
@@ -69,30 +69,35 @@ def household_text(people: list[Recipient], day: date, texts: Texts) -> str:
     return texts("household_prompt", date=dm(day), example=people[0].code, people=listed)
 
 
-def prompt_messages(people: list[Recipient], day: date, slot: str, ctx: JobContext) -> list[Outgoing]:
+KeyOf = Callable[[Recipient], str]
+
+
+def prompt_messages(people: list[Recipient], day: date, key_of: KeyOf, ctx: JobContext) -> list[Outgoing]:
+    """One prompt per patient, or one shared message for a household when that costs fewer segments."""
     texts = Texts(people[0].language, ctx.program.sms_ascii)
+    phone = people[0].phone
     if len(people) == 1:
         text = texts("daily_prompt", code="", date=dm(day))
-        return [
-            Outgoing(f"prompt:{day}:{slot}:{people[0].phone}", people[0].phone, text, "prompt", people[0].patient_id)
-        ]
+        key = key_of(people[0])
+        return [Outgoing(key, phone, text, "prompt", people[0].patient_id, (key,))]
     each = [texts("daily_prompt", code=f"{p.code}: ", date=dm(day)) for p in people]
     shared = household_text(people, day, texts)
-    phone = people[0].phone
+    keys = tuple(key_of(p) for p in people)
     if segments(shared) < sum(segments(t) for t in each):
-        return [Outgoing(f"prompt:{day}:{slot}:{phone}", phone, shared, "prompt")]
+        return [Outgoing(keys[0], phone, shared, "prompt", None, keys)]
     return [
-        Outgoing(f"prompt:{day}:{slot}:{phone}:{p.code}", phone, t, "prompt", p.patient_id)
-        for p, t in zip(people, each, strict=True)
+        Outgoing(key, phone, text, "prompt", p.patient_id, (key,))
+        for p, text, key in zip(people, each, keys, strict=True)
     ]
 
 
-def reminder_messages(people: list[Recipient], day: date, ctx: JobContext) -> list[Outgoing]:
+def reminder_messages(people: list[Recipient], day: date, key_of: KeyOf, ctx: JobContext) -> list[Outgoing]:
     texts = Texts(people[0].language, ctx.program.sms_ascii)
     codes = " ".join(p.code for p in people) + ": " if len(people) > 1 else ""
     text = texts("reminder", code=codes, date=dm(day), deadline=ctx.schedule.deadline)
     pid = people[0].patient_id if len(people) == 1 else None
-    return [Outgoing(f"reminder:{day}:{people[0].phone}", people[0].phone, text, "reminder", pid)]
+    keys = tuple(key_of(p) for p in people)
+    return [Outgoing(keys[0], people[0].phone, text, "reminder", pid, keys)]
 
 
 def morning_prompts(ctx: JobContext, now: datetime, slot: str | None = None) -> JobReport:
@@ -103,7 +108,11 @@ def morning_prompts(ctx: JobContext, now: datetime, slot: str | None = None) -> 
         return report
     day = ctx.today(now)
     slot = slot or ctx.schedule.checkins[0]
-    report.queued = _fan_out(ctx, now, day, False, lambda people: prompt_messages(people, day, slot, ctx))
+
+    def key_of(p: Recipient) -> str:
+        return f"prompt:{day}:{slot}:{p.patient_id}"
+
+    report.queued = _fan_out(ctx, now, day, False, key_of, lambda people: prompt_messages(people, day, key_of, ctx))
     return report
 
 
@@ -114,31 +123,52 @@ def reminder(ctx: JobContext, now: datetime) -> JobReport:
         report.skipped = "quiet hours"
         return report
     day = ctx.today(now)
-    report.queued = _fan_out(ctx, now, day, True, lambda people: reminder_messages(people, day, ctx))
+
+    def key_of(p: Recipient) -> str:
+        return f"reminder:{day}:{p.patient_id}"
+
+    report.queued = _fan_out(ctx, now, day, True, key_of, lambda people: reminder_messages(people, day, key_of, ctx))
     return report
 
 
 def _fan_out(
-    ctx: JobContext, now: datetime, day: date, only_missing: bool, build: Callable[[list[Recipient]], list[Outgoing]]
+    ctx: JobContext,
+    now: datetime,
+    day: date,
+    only_missing: bool,
+    key_of: KeyOf,
+    build: Callable[[list[Recipient]], list[Outgoing]],
 ) -> int:
-    """Queue in batches, each its own transaction; keys make a re-run after a crash send only the rest."""
+    """Queue in batches, each its own transaction; per-patient keys make a re-run send only the rest."""
     with Session(ctx.db) as reader:  # read first: SQLite has one writer at a time
         households = list(recipients(reader, day, only_missing))
     queued = 0
-    batch: list[Outgoing] = []
+    batch: list[list[Recipient]] = []
     for people in households:
-        batch += build(people)
-        if len(batch) >= BATCH:
-            queued += _commit(ctx, batch, now)
+        batch.append(people)
+        if sum(len(b) for b in batch) >= BATCH:
+            queued += _commit(ctx, batch, key_of, build, now)
             batch = []
-    return queued + _commit(ctx, batch, now)
+    return queued + _commit(ctx, batch, key_of, build, now)
 
 
-def _commit(ctx: JobContext, batch: list[Outgoing], now: datetime) -> int:
+def _commit(
+    ctx: JobContext,
+    batch: list[list[Recipient]],
+    key_of: KeyOf,
+    build: Callable[[list[Recipient]], list[Outgoing]],
+    now: datetime,
+) -> int:
     if not batch:
         return 0
     with Session(ctx.db) as session:
-        ids = enqueue(session, batch, now)
+        fresh = claim_keys(session, [key_of(p) for people in batch for p in people], now)
+        items: list[Outgoing] = []
+        for people in batch:
+            due = [p for p in people if key_of(p) in fresh]
+            if due:
+                items += build(due)
+        ids = enqueue(session, items, now)
         session.commit()
     ctx.deliver(ids)
     return len(ids)

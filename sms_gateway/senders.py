@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -22,10 +21,10 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from dialogs.text import segments
+from models.redact import DIGIT_RUN, redact
 
 logger = logging.getLogger("f0care.sms")
 
-_DIGIT_RUN = re.compile(r"\d{4,}")
 # Twilio codes where a retry only costs money: bad number, opted out, carrier filter, ...
 PERMANENT_CODES = frozenset({21211, 21408, 21610, 21614, 30005, 30006, 30007})
 
@@ -55,11 +54,6 @@ class Sender(Protocol):
         ...
 
 
-def redact_digits(text: str) -> str:
-    """Replace every run of 4 or more digits (OTP codes) with '******'."""
-    return _DIGIT_RUN.sub("******", text)
-
-
 class ConsoleSender:
     """Logs each message instead of sending it; the sink, if any, gets the real text."""
 
@@ -76,7 +70,7 @@ class ConsoleSender:
     ) -> SendResult:
         """Log the message (OTP digits redacted when sensitive) and pass it to the sink."""
         count = segments(body)
-        shown = redact_digits(body) if sensitive else body
+        shown = redact(body) if sensitive else body
         logger.info("SMS to %s (%d seg): %s", to, count, shown)
         if self._sink is not None:
             self._sink(to, body)
@@ -182,6 +176,6 @@ class TwilioSender:
         if sensitive:
             if body:
                 text = text.replace(body, "[redacted]")
-            for code in set(_DIGIT_RUN.findall(body)):
+            for code in set(DIGIT_RUN.findall(body)):
                 text = text.replace(code, "******")
         return text

@@ -144,7 +144,7 @@ def test_a_claim_left_by_a_dead_sender_is_released_after_the_timeout(
         s.commit()
     outbox = outbox_for(db, stub, clock)
     assert outbox.release_stale_claims() == 0
-    clock.advance(minutes=6)
+    clock.advance(minutes=16)
     assert outbox.release_stale_claims() == 1
     outbox.deliver_pending()
     assert len(stub.messages) == 1
@@ -161,3 +161,26 @@ def test_failed_messages_are_listed_for_staff_in_the_outbox_command(db: Engine, 
         s.commit()
         failed = store.outbox(s, failed=True)
     assert [m.phone for m in failed] == ["+84987000001"]
+
+
+def test_an_alert_queued_after_a_thousand_prompts_is_sent_before_them(db: Engine, clock: Clock) -> None:
+    from models.scheduled import Outgoing, enqueue
+    from tests.support.fakes import RecordingSender
+
+    with Session(db) as s:
+        prompts = [Outgoing(f"p{i}", f"+849870{i:05d}", "Hom nay...", "prompt") for i in range(1000)]
+        enqueue(s, prompts, clock.now)
+        s.add(
+            Message(
+                direction="out",
+                phone="+84912000001",
+                body="CANH BAO DO",
+                created_at=clock.now,
+                kind="alert",
+                status="queued",
+            )
+        )
+        s.commit()
+    sender = RecordingSender()
+    Outbox(db, sender, clock=clock).run_once()
+    assert sender.log[0] == ("+84912000001", "CANH BAO DO")

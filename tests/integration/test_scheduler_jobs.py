@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from f0care.runtime import Runtime, job_context
-from models.tables import Alert, Message, Patient
+from models.tables import Alert, Message, Patient, ScheduledSend
 from scheduler.context import JobContext
 from scheduler.runner import run_named
 from tests.support.fakes import RecordingSender
@@ -224,4 +224,31 @@ def test_every_scheduled_message_is_stored_with_its_key(
     run_named(jobs, "morning-prompts", local(26, "07:00"))
     with Session(runtime.db) as s:
         row = s.exec(select(Message).where(Message.kind == "prompt")).one()
-    assert row.dedupe_key == "prompt:2026-11-26:07:00:+84987000001" and row.status == "sent"
+        patient = s.exec(select(Patient)).one()
+        sent = s.get(ScheduledSend, f"prompt:2026-11-26:07:00:{patient.id}")
+    assert sent is not None and sent.message_id == row.id and row.status == "sent" and row.priority == 1
+
+
+def test_a_patient_added_to_a_household_after_the_prompt_gets_it_on_a_re_run_and_nobody_twice(
+    phone: Callable[[str], Phone], jobs: JobContext, sender: RecordingSender
+) -> None:
+    first = enrol(phone, "0987000003", "Le Van Cuong")
+    run_named(jobs, "morning-prompts", local(26, "07:00"))
+    second = enrol(phone, "0987000003", "Le Thi Dao")
+    run_named(jobs, "morning-prompts", local(26, "07:00"))
+    prompts = [t for t in sender.sent["+84987000003"] if "26/11" in t]
+    assert len(prompts) == 2
+    assert first not in prompts[1] and (second in prompts[1] or "Hom nay" in prompts[1])
+
+
+def test_an_alert_of_a_discharged_patient_no_longer_climbs(
+    phone: Callable[[str], Phone], jobs: JobContext, sender: RecordingSender, runtime: Runtime
+) -> None:
+    code = enrol(phone, "0987000001", "Nguyen Van An")
+    phone("+84987000001").send("CUU")
+    phone(DOCTOR).send(f"XONG {code}")
+    run_named(jobs, "ack-watch", local(25, "12:00"))
+    run_named(jobs, "ack-watch", local(25, "13:00"))
+    assert not any("NHAC LAI" in t for t in sender.sent[SUPERVISOR]) and ONCALL not in sender.sent
+    with Session(runtime.db) as s:
+        assert all(a.acknowledged_at is not None for a in s.exec(select(Alert)))

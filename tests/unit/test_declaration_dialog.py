@@ -381,7 +381,19 @@ def test_every_reply_of_a_red_declaration_step_by_step_is_plain_gsm7(an: Thread)
 # --- free text and SOS -------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["toi bi kho tho", "Tôi bị khó thở quá", "me bi ngat", "moi tim tai", "cap cuu"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "toi bi kho tho",
+        "Tôi bị khó thở quá",
+        "me bi ngat",
+        "moi tim tai",
+        "cap cuu",
+        "nó khó thở",  # "nó" is he/she, not "no"
+        "con no kho tho qua",
+        "97 kho tho qua",  # a number first: still an emergency, not a bad answer
+    ],
+)
 def test_free_text_naming_an_emergency_sign_is_red(an: Thread, text: str) -> None:
     reply = an.send(text)
     (alert,) = an.all(RaiseAlert)
@@ -396,7 +408,9 @@ def test_free_text_quotes_the_message_to_staff(an: Thread) -> None:
     assert "toi bi kho tho qua" in alert.reason.lower()
 
 
-@pytest.mark.parametrize("text", ["khong kho tho", "Không khó thở", "ko kho tho", "hom nay toi khoe"])
+@pytest.mark.parametrize(
+    "text", ["khong kho tho", "Không khó thở", "ko kho tho", "hom nay toi khoe", "bi ngạt mũi", "k kho tho"]
+)
 def test_free_text_that_denies_the_sign_is_not_red(an: Thread, text: str) -> None:
     reply = an.send(text)
     assert not an.all(RaiseAlert)
