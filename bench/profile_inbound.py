@@ -1,0 +1,93 @@
+"""Profile the webhook's hot path in one process: the real app (f0care.wsgi's make_app), signed posts.
+
+    python -m bench.profile_inbound [--db sqlite|postgres] [--patients 20000] [--requests 2000] [--html out.html]
+
+Seeds a fresh database like the webhook benchmark, then sends the same mix of signed posts through
+the WSGI app (werkzeug's test client: no sockets, so only the service's own work is profiled) under
+pyinstrument when installed, else cProfile. Prints the per-request time and the profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import parse_qsl
+from zoneinfo import ZoneInfo
+
+from bench import traffic
+from bench.service import TIMEZONE, fresh_database, seed, service_env, upgrade, write_config
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    p.add_argument("--patients", type=int, default=20_000)
+    p.add_argument("--requests", type=int, default=2000)
+    p.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
+    p.add_argument("--cprofile", action="store_true", help="use cProfile even when pyinstrument is installed")
+    p.add_argument("--time-only", action="store_true", help="no profiler: the plain time per request")
+    args = p.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="f0prof-"))
+    public = "http://127.0.0.1:9"
+    with fresh_database(args.db, workdir, "profile") as url:
+        config = write_config(workdir, url, public, "http://127.0.0.1:9")
+        upgrade(config)
+        today = datetime.now(ZoneInfo(TIMEZONE)).date()
+        patients = seed(url, args.patients, today)
+        posts = traffic.plan(patients, 1)[: args.requests + 200]
+        os.environ.update(service_env(config))
+        from f0care.wsgi import make_app
+
+        client = make_app().test_client()
+        signer = traffic.Signer(public + "/sms/twilio", "cc")
+        signed = []
+        for post in posts:
+            signature, body, _sid = signer.sign(post)
+            signed.append((signature, dict(parse_qsl(body, keep_blank_values=True))))
+
+        def send(batch: list[tuple[str, dict[str, str]]]) -> None:
+            for signature, form in batch:
+                response = client.post("/sms/twilio", data=form, headers={"X-Twilio-Signature": signature})
+                assert response.status_code == 200, response.status_code
+
+        send(signed[:200])  # warm-up: imports, first queries
+        work = signed[200:]
+        started = time.perf_counter()
+        use_pyinstrument = not args.cprofile
+        try:
+            from pyinstrument import Profiler
+        except ImportError:
+            use_pyinstrument = False
+        if args.time_only:
+            send(work)
+            elapsed = time.perf_counter() - started
+        elif use_pyinstrument:
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            send(work)
+            profiler.stop()
+            elapsed = time.perf_counter() - started
+            print(profiler.output_text(unicode=True, color=False, show_all=False, timeline=False))
+            if args.html:
+                args.html.write_text(profiler.output_html(), encoding="utf-8")
+        else:
+            prof = cProfile.Profile()
+            prof.enable()
+            send(work)
+            prof.disable()
+            elapsed = time.perf_counter() - started
+            out = io.StringIO()
+            pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
+            print(out.getvalue())
+        print(f"{len(work)} requests in {elapsed:.2f} s: {elapsed / len(work) * 1000:.2f} ms per request ({args.db})")
+
+
+if __name__ == "__main__":
+    main()

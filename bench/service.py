@@ -1,0 +1,253 @@
+"""The service under test: a fresh database, its config file, seeded patients, and its processes.
+
+A benchmark gets a new SQLite file or a new PostgreSQL database (`f0bench_<pid>_<name>`, dropped
+afterwards), a config.yaml made from the shipped one (provider twilio pointed at the stub,
+credentials in the environment only), and patients seeded straight into the tables in bulk.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from bench.procs import ROOT, BenchError, Proc, Processes, script, wait_http
+
+ACCOUNT_SID = "AC" + "be0c" * 8  # made up: "AC" + 32 hex digits
+AUTH_TOKEN = "bench-" + "5a7e" * 7  # made up; reaches the processes through their environment only
+SERVICE_NUMBER = "+84900000000"
+POSTGRES_ENV = ("F0CARE_BENCH_POSTGRES_URL", "F0CARE_TEST_POSTGRES_URL")
+POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+SEED_CHUNK = 5000
+CODE_FIRST = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # the service's patient-code alphabet (dialogs.render)
+CODE_REST = CODE_FIRST + "23456789"
+FAMILY = ("Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Do", "Ngo")
+MIDDLE = ("Van", "Thi", "Duc", "Minh", "Thu", "Ngoc", "Quang", "Hong")
+GIVEN = ("An", "Binh", "Chi", "Dung", "Giang", "Hoa", "Khanh", "Lan", "Mai", "Nam", "Phuong", "Son", "Tuan", "Yen")
+
+
+def postgres_base() -> str:
+    for name in POSTGRES_ENV:
+        if os.environ.get(name, "").strip():
+            return os.environ[name].strip()
+    return POSTGRES_DEFAULT
+
+
+def postgres_problem(base: str) -> str | None:
+    """Why PostgreSQL cannot be used (one line), or None."""
+    try:
+        engine = create_engine(base, poolclass=NullPool, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        engine.dispose()
+        return None
+    except Exception as exc:  # any driver error: say it and go on without PostgreSQL
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def _admin(base: str) -> Any:
+    return create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+@contextmanager
+def fresh_database(kind: str, workdir: Path, name: str) -> Iterator[str]:
+    """A new, empty database of `kind` ("sqlite" or "postgres"); its URL. Dropped/removed afterwards."""
+    if kind == "sqlite":
+        path = workdir / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    base = postgres_base()
+    db = f"f0bench_{os.getpid()}_{name}".lower().replace("-", "_")[:60]
+    admin = _admin(base)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db}"'))
+        conn.execute(text(f'CREATE DATABASE "{db}"'))
+    try:
+        yield make_url(base).set(database=db).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def write_config(
+    workdir: Path, database_url: str, public_url: str, stub_url: str, *, ascii_sms: bool = True, name: str = "config"
+) -> Path:
+    """The shipped config.yaml with this database, public URL and the twilio provider on the stub."""
+    data: dict[str, Any] = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["database"]["url"] = database_url
+    data["service"]["public_url"] = public_url
+    data["service"]["sms_ascii"] = ascii_sms
+    data["gateway"].update(
+        provider="twilio",
+        max_per_second=1_000_000,  # the stub accepts instantly: measure the service, not the limiter
+        twilio={
+            "account_sid": "${TWILIO_ACCOUNT_SID}",
+            "auth_token": "${TWILIO_AUTH_TOKEN}",
+            "from_number": SERVICE_NUMBER,
+            "api_base_url": stub_url,
+        },
+    )
+    path = workdir / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def service_env(config: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "F0CARE_CONFIG"}}
+    env.update(
+        F0CARE_CONFIG=str(config),
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+def upgrade(config: Path) -> None:
+    """`f0care db upgrade` on the fresh database."""
+    done = subprocess.run(
+        [script("f0care"), "--config", str(config), "db", "upgrade"],
+        env=service_env(config),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"f0care db upgrade failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+@dataclass(frozen=True)
+class Seeded:
+    phone: str
+    code: str
+    clinic_id: str
+    patient_id: int
+
+
+def patient_code(i: int) -> str:
+    first = CODE_FIRST[(i // 32**4) % len(CODE_FIRST)]
+    rest = ""
+    for _ in range(4):
+        i, digit = divmod(i, 32)
+        rest = CODE_REST[digit] + rest
+    return first + rest
+
+
+def patient_phone(i: int) -> str:
+    return f"+8498{i:07d}"  # Viettel 098 mobiles; staff are 0912000xxx
+
+
+def clinics() -> list[tuple[str, tuple[str, ...], list[str]]]:
+    """(id, areas, staff phones) of each clinic in the shipped config."""
+    from f0care.config import load_config
+
+    config = load_config(ROOT / "config.yaml", environ={})
+    return [(c.id, tuple(c.areas), [s.phone for s in c.staff]) for c in config.clinics]
+
+
+def seed(url: str, count: int, today: date, households: int = 0, first: int = 0) -> list[Seeded]:
+    """`count` active patients, one phone each (plus `households` phones of three), with idle contacts."""
+    from models.db import make_engine
+    from models.tables import Contact, Patient
+
+    rng = random.Random(count * 7 + first)
+    clinic_list = clinics()
+    now = datetime.now(UTC)
+    engine = make_engine(url)
+    patients: list[dict[str, Any]] = []
+    contacts: list[dict[str, Any]] = []
+    seeded: list[Seeded] = []
+    people = [(i, patient_phone(i)) for i in range(first, first + count)]
+    for h in range(households):
+        phone = patient_phone(first + count + h)
+        people += [(first + count + households + 3 * h + k, phone) for k in range(3)]
+    for i, phone in people:
+        clinic_id, areas, _staff = clinic_list[i % len(clinic_list)]
+        name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        patients.append(
+            {
+                "id": i + 1,
+                "code": patient_code(i),
+                "full_name": name,
+                "birth_year": rng.randint(1945, 2008),
+                "birth_date": None,
+                "area": areas[i % len(areas)],
+                "clinic_id": clinic_id,
+                "phone": phone,
+                "registered_by": phone,
+                "positive_test_date": today - timedelta(days=i % 5),
+                "symptoms": False,
+                "risk_factors": [],
+                "status": "active",
+                "language": "vi",
+                "created_at": now - timedelta(days=i % 5),
+                "decided_at": now - timedelta(days=i % 5),
+                "decided_by": "BS Lan",
+                "decided_by_phone": "+84912000001",
+                "call_needed": False,
+            }
+        )
+        if not contacts or contacts[-1]["phone"] != phone:
+            contacts.append({"phone": phone, "language": "vi", "opted_out": False, "state": "idle", "state_data": {}})
+        seeded.append(Seeded(phone, patient_code(i), clinic_id, i + 1))
+    with engine.begin() as conn:
+        for table, rows in ((Patient.__table__, patients), (Contact.__table__, contacts)):  # type: ignore[attr-defined]
+            for start in range(0, len(rows), SEED_CHUNK):
+                conn.execute(table.insert(), rows[start : start + SEED_CHUNK])
+        if engine.dialect.name == "postgresql":
+            top = max(p["id"] for p in patients) if patients else 0
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('patient', 'id'), {top + 1})"))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))  # what autovacuum does after a bulk load
+    engine.dispose()
+    return seeded
+
+
+def start_web(
+    procs: Processes, app: str, config: Path, port: int, workers: int, name: str = "gunicorn", threads: int = 1
+) -> Proc:
+    """gunicorn with the repo's gunicorn.conf.py: `f0care.wsgi:app` or `bench.bare_app:app`."""
+    env = service_env(
+        config, F0CARE_BIND=f"127.0.0.1:{port}", F0CARE_WEB_WORKERS=str(workers), F0CARE_WEB_THREADS=str(threads)
+    )
+    argv = [script("gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app]
+    proc = procs.start(name, argv, env)
+    wait_http(f"http://127.0.0.1:{port}/healthz", proc, procs, timeout=60)
+    return proc
+
+
+def start_workers(procs: Processes, config: Path, count: int) -> list[Proc]:
+    """`f0care worker` processes (the production senders)."""
+    return [
+        procs.start(f"f0care-worker-{k}", [script("f0care"), "--config", str(config), "worker"], service_env(config))
+        for k in range(count)
+    ]
+
+
+def python_module(procs: Processes, name: str, module: str, args: list[str], config: Path) -> Proc:
+    return procs.start(name, [sys.executable, "-m", module, *args], service_env(config))
