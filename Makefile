@@ -28,8 +28,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# One process: on 2 cores `-n 2` was no faster (the e2e tests already keep both cores and
+# PostgreSQL busy) and made their time bounds tighter. `make test PYTEST_ARGS="-n 2"` to try.
+# PostgreSQL too: F0CARE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
 pytest: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
