@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -107,20 +108,21 @@ class Processes:
         self._old: dict[int, Any] = {}
 
     def __enter__(self) -> Self:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            self._old[sig] = signal.signal(sig, self._on_signal)
+        with _LIVE_LOCK:
+            _LIVE.add(self)
+        if threading.current_thread() is threading.main_thread():  # handlers can only be set there
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                self._old[sig] = signal.signal(sig, _on_signal)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop_all()
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
         for sig, handler in self._old.items():
             signal.signal(sig, handler)
-
-    def _on_signal(self, signum: int, _frame: Any) -> None:
-        self.stop_all()
-        raise KeyboardInterrupt(f"signal {signum}")
 
     def start(self, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Proc:
         log = self.logdir / f"{name}.log"
@@ -183,6 +185,24 @@ class Processes:
     def stop_all(self) -> None:
         for proc in list(reversed(self.running)):
             self.stop(proc)
+
+
+_LIVE: set[Processes] = set()  # every open Processes, also those of other threads (a parallel smoke run)
+_LIVE_LOCK = threading.Lock()
+
+
+def _on_signal(signum: int, _frame: Any) -> None:
+    """SIGTERM/SIGINT of the runner: stop every process any benchmark started, then stop the run."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for group in live:
+        group.stop_all()
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def install_signal_handlers() -> None:
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _on_signal)
 
 
 def http_json(url: str, method: str = "GET", timeout: float = 10.0) -> Any:

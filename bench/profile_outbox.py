@@ -33,6 +33,7 @@ def main() -> None:
     p.add_argument("--quiet-twilio-log", action="store_true")
     p.add_argument("--html", type=Path)
     p.add_argument("--time-only", action="store_true", help="no profiler: the plain time per message")
+    p.add_argument("--job", action="store_true", help="profile the morning-prompts job (queueing) instead")
     args = p.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="f0prof-"))
     logging.basicConfig(
@@ -57,7 +58,19 @@ def main() -> None:
         from scheduler.runner import run_named
 
         config = load_config(config_path)
-        queued = run_named(job_context(build_runtime(config, outbox_mode="external")), "morning-prompts", now)
+        jctx = job_context(build_runtime(config, outbox_mode="external"))  # as `f0care scheduler` builds it
+        if args.job:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            started = time.perf_counter()
+            profiler.start()
+            report = run_named(jctx, "morning-prompts", now)
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False))
+            print(f"{report} in {time.perf_counter() - started:.2f} s ({args.db}, {args.patients} patients)")
+            return
+        queued = run_named(jctx, "morning-prompts", now)
         outbox = build_runtime(config).outbox  # what `f0care worker` builds
         started = time.perf_counter()
         if args.time_only:

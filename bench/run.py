@@ -16,12 +16,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bench import loadgen, machine, report
-from bench.procs import ROOT, BenchError
+from bench.procs import ROOT, BenchError, install_signal_handlers
 from bench.service import postgres_base, postgres_problem
 
 NAMES = ("webhook", "fanout", "cost", "scaling")  # the alert latency (4) is measured inside "webhook"
@@ -68,7 +69,7 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": args.seconds or (1.0 if smoke else 15.0),
         "warmup": 0.0 if smoke else 3.0,
         "workers": workers,
-        "scaling_sizes": tuple(int(x) for x in (args.scaling_sizes or ("100" if smoke else SIZES)).split(",")),
+        "scaling_sizes": tuple(int(x) for x in (args.scaling_sizes or ("200" if smoke else SIZES)).split(",")),
         "big": args.big and not smoke,
     }
 
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     plot = (workdir / "benchmarks-scaling.png") if args.smoke else PLOT
     command = ("python -m bench.run " + " ".join(reproducible(argv if argv is not None else sys.argv[1:]))).strip()
     started = time.monotonic()
+    install_signal_handlers()
     try:
         dbs = databases(args.db, args.smoke)
         tool = pick_tool(args.tool, args.smoke) if {"webhook", "scaling"} & set(only) else "none"
@@ -186,11 +188,18 @@ def main(argv: list[str] | None = None) -> int:
             log(f"logs kept in {workdir}")
 
 
+def each_db(dbs: list[str], run_one: Callable[[str], list[dict[str, Any]]], parallel: bool) -> list[dict[str, Any]]:
+    """Run a benchmark per database: one after the other, or side by side in a smoke run (no timing counts)."""
+    if not parallel or len(dbs) < 2:
+        return [run for db in dbs for run in run_one(db)]
+    with ThreadPoolExecutor(max_workers=len(dbs)) as pool:
+        return [run for runs in pool.map(run_one, dbs) for run in runs]
+
+
 def run_webhook(conf: dict[str, Any], dbs: list[str], tool: str, workdir: Path) -> dict[str, Any]:
     from bench import webhook
 
-    runs = []
-    for db in dbs:
+    def one(db: str) -> list[dict[str, Any]]:
         plan = webhook.WebhookPlan(
             db,
             conf["patients"],
@@ -200,15 +209,18 @@ def run_webhook(conf: dict[str, Any], dbs: list[str], tool: str, workdir: Path) 
             tool,
             conf["workers"],
             probes=20 if conf["smoke"] else 200,
+            alert_wait=3.0 if conf["smoke"] else 10.0,
         )
         log(f"webhook: {db}, {plan.patients} patients, levels {plan.levels}, {plan.seconds:g} s each, {tool}")
-        runs.append(webhook.run(plan, workdir, log))
+        runs = [webhook.run(plan, workdir, log)]
         if db == "sqlite" and not conf["smoke"] and plan.workers != 1:
             # README: "With SQLite, use one web process": the same load on one gunicorn worker, both apps.
             single = dataclasses.replace(plan, workers=1)
             log(f"webhook: sqlite with one gunicorn worker, levels {plan.levels}")
             runs.append(webhook.run(single, workdir, log))
-    return {"runs": runs}
+        return runs
+
+    return {"runs": each_db(dbs, one, conf["smoke"])}
 
 
 def default_senders(db: str, senders: int | None) -> int:
@@ -218,12 +230,12 @@ def default_senders(db: str, senders: int | None) -> int:
 def run_fanout(conf: dict[str, Any], dbs: list[str], workdir: Path, senders: int | None) -> dict[str, Any]:
     from bench import fanout
 
-    runs = []
-    for db in dbs:
+    def one(db: str) -> list[dict[str, Any]]:
         plan = fanout.FanoutPlan(db, conf["fanout_patients"], default_senders(db, senders))
         log(f"fan-out: {db}, {plan.patients} patients, {plan.senders} sender(s)")
-        runs.append(fanout.run(plan, workdir, log))
-    return {"runs": runs}
+        return [fanout.run(plan, workdir, log)]
+
+    return {"runs": each_db(dbs, one, conf["smoke"])}
 
 
 def run_cost(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, Any]:

@@ -48,6 +48,7 @@ class WebhookPlan:
     workers: int
     probes: int = 200
     bare: bool = True
+    alert_wait: float = 10.0  # seconds after the load for the probes' alerts to arrive
 
 
 def _stored(url: str) -> dict[str, int]:
@@ -131,7 +132,7 @@ def run(plan: WebhookPlan, workdir: Path, log: Any) -> dict[str, Any]:
                 cpu = _web_cpu(web.pid) - cpu_before
                 for s in senders:
                     procs.check_alive(s)
-                alerts = probe.latencies(prober.probes, stub_url, staff, stub_offset, wait=10.0)
+                alerts = probe.latencies(prober.probes, stub_url, staff, stub_offset, wait=plan.alert_wait)
                 row: dict[str, Any] = {"concurrency": level, "service": full.as_dict(), "web_cpu_s": round(cpu, 1)}
                 if level in bare:
                     row["bare"] = bare[level].as_dict()
