@@ -260,7 +260,7 @@ def stop_with_missed_run(jobs: JobContext, missed_by: timedelta) -> datetime:
     finally:
         scheduler.shutdown(wait=True)
     missed: datetime = first.next_run_time - timedelta(days=1)  # the run the service was down for
-    assert abs(datetime.now(UTC) - missed - missed_by) < timedelta(minutes=1)
+    assert abs(datetime.now(UTC) - missed - missed_by) < timedelta(minutes=2)  # the trigger has minute granularity
     store = SQLAlchemyJobStore(engine=jobs.db, tablename="scheduler_jobs")
     store.start(None, "default")  # no scheduler: only to read and write its rows
     stored = store.lookup_job("morning-prompts")
