@@ -33,6 +33,7 @@ def main() -> None:
     p.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
     p.add_argument("--cprofile", action="store_true", help="use cProfile even when pyinstrument is installed")
     p.add_argument("--time-only", action="store_true", help="no profiler: the plain time per request")
+    p.add_argument("--statements", action="store_true", help="count the SQL statements per request, show one")
     args = p.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="f0prof-"))
     public = "http://127.0.0.1:9"
@@ -59,6 +60,9 @@ def main() -> None:
 
         send(signed[:200])  # warm-up: imports, first queries
         work = signed[200:]
+        if args.statements:
+            count_statements(make_engine_of(client), work, send)
+            return
         started = time.perf_counter()
         use_pyinstrument = not args.cprofile
         try:
@@ -87,6 +91,36 @@ def main() -> None:
             pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
             print(out.getvalue())
         print(f"{len(work)} requests in {elapsed:.2f} s: {elapsed / len(work) * 1000:.2f} ms per request ({args.db})")
+
+
+def make_engine_of(client: object) -> object:
+    app = client.application  # type: ignore[attr-defined]
+    return app.extensions["f0care"].db
+
+
+def count_statements(engine: object, work: list[tuple[str, dict[str, str]]], send: object) -> None:
+    """Every statement the database receives (pool pings and BEGIN included) for the requests in `work`."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(" ".join(statement.split())[:110])
+
+    @event.listens_for(engine, "commit")
+    def _commit(conn):  # type: ignore[no-untyped-def]
+        seen.append("COMMIT")
+
+    first = next(i for i, (_sig, form) in enumerate(work) if form["Body"][:1].isdigit())
+    send([work[first]])  # type: ignore[operator]
+    print(f"one compact declaration ({work[first][1]['Body']!r}), {len(seen)} statements:")
+    for line in seen:
+        print("   ", line)
+    seen.clear()
+    rest = work[first + 1 :]
+    send(rest)  # type: ignore[operator]
+    print(f"{len(seen) / len(rest):.1f} statements per request over {len(rest)} requests of the load mix")
 
 
 if __name__ == "__main__":

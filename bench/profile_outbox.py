@@ -19,6 +19,7 @@ import pstats
 import tempfile
 import time
 from datetime import datetime
+from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,7 +51,8 @@ def main() -> None:
     ):
         config_path = write_config(workdir, url, "http://127.0.0.1:9", stub_url)
         upgrade(config_path)
-        now = datetime.now(ZoneInfo(TIMEZONE))
+        tz = ZoneInfo(TIMEZONE)
+        now = datetime.combine(datetime.now(tz).date(), dtime(7, 0), tz)  # the job's time, outside quiet hours
         seed(url, args.patients, now.date())
         os.environ.update(service_env(config_path))
         from f0care.config import load_config
