@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
@@ -28,7 +31,22 @@ from dialogs.text import segments
 from models import store
 from models.apply import Applied, apply_effects
 from models.redact import redact
-from models.tables import Contact, Message, Patient
+from models.scheduled import insert_ignoring
+from models.tables import Message, Patient
+
+MESSAGES = Message.__table__  # type: ignore[attr-defined]
+# Built once: building a statement per message costs more than running it.
+_UPDATE_INBOUND = update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"))
+_INSERT_REPLY = insert(MESSAGES)
+_INSERT_INBOUND: dict[str, Any] = {}  # per dialect: INSERT ... ON CONFLICT (provider_sid) DO NOTHING RETURNING id
+
+
+def _insert_inbound(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _INSERT_INBOUND:
+        _INSERT_INBOUND[dialect] = insert_ignoring(session, Message, "provider_sid").returning(MESSAGES.c.id)
+    return _INSERT_INBOUND[dialect]
+
 
 MAX_BODY = 1600
 log = logging.getLogger("f0care.inbound")
@@ -114,41 +132,42 @@ def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: 
     phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
     text = sms.body.replace("\x00", "")[:MAX_BODY]
     with Session(db, expire_on_commit=False) as session:
-        inbound = Message(
-            direction="in",
-            phone=phone,
-            body=text,
-            created_at=now,
-            channel=sms.channel,
-            kind="inbound",
-            provider_sid=sid,
-            segments=segments(text),
-        )
-        session.add(inbound)
-        session.flush()  # a retried delivery stops here (unique provider id)
+        inbound = {
+            "direction": "in",
+            "phone": phone,
+            "body": text,
+            "created_at": now,
+            "channel": sms.channel,
+            "kind": "inbound",
+            "provider_sid": sid,
+            "segments": segments(text),
+        }
+        inbound_id = session.execute(_insert_inbound(session), inbound).scalar()
+        if inbound_id is None:  # a retried delivery: its first run answered it already
+            session.rollback()
+            return Handled(store.reply_to(session, sid) or None, duplicate=True)
         applied, step_patient, was_otp = _run(session, program, phone, text, now)
+        outcome = {"patient_id": step_patient, "status": "replied" if applied.reply else "received"}
         if was_otp:
-            inbound.body = redact(inbound.body)  # a typed one-time code is not kept either
+            outcome["body"] = redact(text)  # a typed one-time code is not kept either
+        session.execute(_UPDATE_INBOUND, {"b_id": inbound_id, **outcome})
         if applied.reply is not None:
-            session.add(
-                Message(
-                    direction="out",
-                    phone=phone,
-                    body=applied.reply,
-                    created_at=now,
-                    channel=sms.channel,
-                    kind="reply",
-                    status="sent",
-                    in_reply_to=inbound.id,
-                    patient_id=step_patient,
-                    segments=segments(applied.reply),
-                    sent_at=now,
-                )
-            )
-        inbound.patient_id = step_patient
-        inbound.status = "replied" if applied.reply else "received"
+            reply = {
+                "direction": "out",
+                "phone": phone,
+                "body": applied.reply,
+                "created_at": now,
+                "channel": sms.channel,
+                "kind": "reply",
+                "status": "sent",
+                "in_reply_to": inbound_id,
+                "patient_id": step_patient,
+                "segments": segments(applied.reply),
+                "sent_at": now,
+            }
+            session.execute(_INSERT_REPLY, reply)
         session.commit()
-        return Handled(applied.reply, tuple(m.id for m in applied.queued if m.id is not None))
+        return Handled(applied.reply, tuple(applied.queued))
 
 
 def _run(session: Session, program: Program, phone: str, text: str, now: datetime) -> tuple[Applied, int | None, bool]:
@@ -161,21 +180,24 @@ def _run(session: Session, program: Program, phone: str, text: str, now: datetim
     idle = contact.state == State.IDLE.value
     if staff is not None and not patients and idle and not dialog_engine.starts_registration(text):
         # Staff who are not patients themselves get their command list, not patient help.
-        return apply_effects(session, staff_dialog.help_reply(program), now, contact), None, False
+        applied = apply_effects(session, staff_dialog.help_reply(program), now, contact)
+        if not contact.stored:
+            store.save_contact(session, contact)
+        return applied, None, False
     conv = Conversation(State(contact.state), dict(contact.state_data), contact.state_updated_at)
     ctx = _context(session, program, contact, patients, conv, text, now)
     step = dialog_engine.advance(conv, text, ctx, now)
     applied = apply_effects(session, step.effects, now, contact, patients)
     _save_conversation(contact, step)
-    session.add(contact)
+    store.save_contact(session, contact)
     return applied, _patient_of(applied, step.effects, patients), conv.state is State.REG_OTP
 
 
 def _context(
     session: Session,
     program: Program,
-    contact: Contact,
-    patients: list[Patient],
+    contact: store.ContactRow,
+    patients: list[store.PatientRef],
     conv: Conversation,
     text: str,
     now: datetime,
@@ -185,7 +207,7 @@ def _context(
     if target:
         midnight = datetime.combine(local_today(now, program.timezone), time(), local_now(now, program.timezone).tzinfo)
         otp_count = store.otp_sent_since(session, target, midnight)
-        target_patients = tuple(store.view(p) for p in store.patients_on_phone(session, target))
+        target_patients = tuple(p.view for p in store.patients_on_phone(session, target))
     history = {}
     if patients and dialog_engine.wants_history(conv, text):
         since = local_today(now, program.timezone) - timedelta(days=6)
@@ -195,7 +217,7 @@ def _context(
         phone=contact.phone,
         language=contact.language,
         opted_out=contact.opted_out,
-        patients=tuple(store.view(p) for p in patients),
+        patients=tuple(p.view for p in patients),
         new_code=new_code(),
         new_otp=new_otp(),
         nonce=secrets.token_hex(8),
@@ -205,18 +227,21 @@ def _context(
     )
 
 
-def _save_conversation(contact: Contact, step: Step) -> None:
+def _save_conversation(contact: store.ContactRow, step: Step) -> None:
     contact.state = step.conversation.state.value
     contact.state_data = dict(step.conversation.data)
     contact.state_updated_at = step.conversation.updated_at
 
 
-def _patient_of(applied: Applied, effects: tuple[Effect, ...], patients: list[Patient]) -> int | None:
+def _patient_of(
+    applied: Applied, effects: tuple[Effect, ...], patients: Sequence[Patient | store.PatientRef]
+) -> int | None:
     """The patient a message concerns: the one its effects name, or the phone's only patient."""
     for effect in effects:
         code = getattr(effect, "code", None) or getattr(effect, "patient_code", None)
-        if code and code in applied.patients:
-            return applied.patients[code].id
+        patient_id = applied.id_of(code) if code else None
+        if patient_id is not None:
+            return patient_id
     return patients[0].id if len(patients) == 1 else None
 
 
@@ -224,7 +249,7 @@ def _staff(
     session: Session, program: Program, staff: Staff, command: staff_dialog.Command, now: datetime
 ) -> tuple[Applied, int | None]:
     patient = store.patient_by_code(session, command.code, lock=True) if command.code else None
-    target: tuple[Patient, ...] = ()
+    target: tuple[store.PatientRef, ...] = ()
     if command.verb == "register":
         e164 = normalize_phone(command.phone, program.country)
         target = tuple(store.patients_on_phone(session, e164)) if e164 else ()
@@ -234,7 +259,7 @@ def _staff(
         patient=store.view(patient) if patient else None,
         open_alerts=len(store.open_alerts(session, patient.id)) if patient and patient.id else 0,
         new_code=new_code(),
-        target_patients=tuple(store.view(p) for p in target),
+        target_patients=tuple(p.view for p in target),
     )
     effects = staff_dialog.handle(command, ctx, now)
     known = [patient] if patient else []

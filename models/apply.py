@@ -1,11 +1,18 @@
-"""Write what a dialog step decided: patients, declarations, alerts, the outbox."""
+"""Write what a dialog step decided: patients, declarations, alerts, the outbox.
+
+The effects of a daily answer (a declaration, an alert, queued SMS) are written with Core
+statements: the webhook runs them for every message and the ORM's unit of work costs more than
+the SQL. Effects that change a patient load its ORM row.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from dialogs.effects import (
@@ -24,28 +31,51 @@ from dialogs.effects import (
     SetPatientStatus,
 )
 from dialogs.text import segments
-from models.store import patient_by_code
-from models.tables import Alert, Contact, Declaration, Message, Patient
+from models.store import ContactRow, PatientRef, patient_by_code
+from models.tables import Alert, Declaration, Message, Patient
+
+ALERTS = Alert.__table__  # type: ignore[attr-defined]
+DECLARATIONS = Declaration.__table__  # type: ignore[attr-defined]
+MESSAGES = Message.__table__  # type: ignore[attr-defined]
+PATIENTS = Patient.__table__  # type: ignore[attr-defined]
+# Built once: building a statement per call costs more than running it.
+_INSERT_ALERT = insert(ALERTS)
+_INSERT_DECLARATION = insert(DECLARATIONS)
+_UPDATE_DECLARATION = update(DECLARATIONS).where(
+    DECLARATIONS.c.patient_id == bindparam("b_patient"), DECLARATIONS.c.started_at == bindparam("b_started")
+)
+_QUEUE = insert(MESSAGES).returning(MESSAGES.c.id)
 
 
 @dataclass
 class Applied:
-    """What the host needs after the transaction: the reply and the outbox rows to deliver."""
+    """What the host needs after the transaction: the reply and the outbox ids to deliver."""
 
     reply: str | None = None
-    queued: list[Message] = field(default_factory=list)
-    patients: dict[str, Patient] = field(default_factory=dict)
+    queued: list[int] = field(default_factory=list)
+    patients: dict[str, Patient] = field(default_factory=dict)  # ORM rows loaded or created
+    refs: dict[str, PatientRef] = field(default_factory=dict)  # patients only read
+
+    def id_of(self, code: str) -> int | None:
+        """The id of a patient the effects named, or None."""
+        found: Patient | PatientRef | None = self.patients.get(code) or self.refs.get(code)
+        return found.id if found is not None else None
 
 
 def apply_effects(
     session: Session,
     effects: Iterable[Effect],
     now: datetime,
-    contact: Contact | None = None,
-    known: Iterable[Patient] = (),
+    contact: ContactRow | None = None,
+    known: Iterable[Patient | PatientRef] = (),
 ) -> Applied:
     """Persist `effects` in `session` (the caller commits)."""
-    done = Applied(patients={p.code: p for p in known})
+    done = Applied()
+    for patient in known:
+        if isinstance(patient, PatientRef):
+            done.refs[patient.code] = patient
+        else:
+            done.patients[patient.code] = patient
     replies: list[str] = []
     for effect in effects:
         if isinstance(effect, Reply):
@@ -68,21 +98,19 @@ def apply_effects(
         elif isinstance(effect, RecordTestResult | EndMonitoring | ExtendMonitoring):
             _monitoring(session, effect, now, _patient(session, effect.code, done))
         elif isinstance(effect, RecordDeclaration):
-            _declare(session, effect, now, _patient(session, effect.code, done))
+            _declare(session, effect, now, _read(session, effect.code, done).id)
         elif isinstance(effect, RaiseAlert):
-            patient = _patient(session, effect.code, done)
-            assert patient.id is not None
-            session.add(
-                Alert(
-                    patient_id=patient.id,
-                    clinic_id=patient.clinic_id,
-                    level=effect.level.value,
-                    reason=effect.reason[:300],
-                    kind=effect.kind,
-                    dedupe_key=effect.key,
-                    created_at=now,
-                )
-            )
+            read = _read(session, effect.code, done)
+            values = {
+                "patient_id": read.id,
+                "clinic_id": read.clinic_id,
+                "level": effect.level.value,
+                "reason": effect.reason[:300],
+                "kind": effect.kind,
+                "dedupe_key": effect.key,
+                "created_at": now,
+            }
+            session.execute(_INSERT_ALERT, values)  # a key raised already fails here (IntegrityError)
         elif isinstance(effect, AcknowledgeAlerts):
             _acknowledge(session, effect, now, _patient(session, effect.code, done))
         elif isinstance(effect, SetOptOut) and contact is not None:
@@ -90,15 +118,13 @@ def apply_effects(
             contact.opted_out_at = now if effect.opted_out else None
         elif isinstance(effect, SetLanguage) and contact is not None:
             contact.language = effect.language
-            for patient in done.patients.values():
-                if patient.phone == contact.phone:
-                    patient.language = effect.language
-                    session.add(patient)
+            _set_language(session, done, contact.phone, effect.language)
     done.reply = "\n".join(replies) if replies else None
     return done
 
 
 def _patient(session: Session, code: str, done: Applied) -> Patient:
+    """The patient's ORM row, for effects that change it."""
     patient = done.patients.get(code) or patient_by_code(session, code)
     if patient is None:
         raise LookupError(f"effect names unknown patient {code}")
@@ -106,21 +132,37 @@ def _patient(session: Session, code: str, done: Applied) -> Patient:
     return patient
 
 
-def _queue(session: Session, effect: SendSms, now: datetime, done: Applied) -> Message:
-    patient = done.patients.get(effect.patient_code or "")
-    message = Message(
-        direction="out",
-        phone=effect.to,
-        body=effect.text,
-        created_at=now,
-        patient_id=patient.id if patient else None,
-        kind=effect.kind,
-        status="queued",
-        sensitive=effect.sensitive,
-        segments=segments(effect.text),
-    )
-    session.add(message)
-    return message
+def _read(session: Session, code: str, done: Applied) -> Patient | PatientRef:
+    """The patient, for effects that only need its id and clinic."""
+    return done.patients.get(code) or done.refs.get(code) or _patient(session, code, done)
+
+
+def _set_language(session: Session, done: Applied, phone: str, language: str) -> None:
+    """The phone's patients read their texts in the contact's language."""
+    for patient in done.patients.values():
+        if patient.phone == phone:
+            patient.language = language
+            session.add(patient)
+    ids = [ref.id for code, ref in done.refs.items() if ref.phone == phone and code not in done.patients]
+    if ids:
+        session.execute(update(PATIENTS).where(PATIENTS.c.id.in_(ids)).values(language=language))
+
+
+def _queue(session: Session, effect: SendSms, now: datetime, done: Applied) -> int:
+    """Queue one SMS; returns its outbox id."""
+    patient_id = done.id_of(effect.patient_code) if effect.patient_code else None
+    values: dict[str, Any] = {
+        "direction": "out",
+        "phone": effect.to,
+        "body": effect.text,
+        "created_at": now,
+        "patient_id": patient_id,
+        "kind": effect.kind,
+        "status": "queued",
+        "sensitive": effect.sensitive,
+        "segments": segments(effect.text),
+    }
+    return int(session.execute(_QUEUE, values).scalar_one())
 
 
 def _create(session: Session, effect: CreatePatient, now: datetime) -> Patient:
@@ -149,23 +191,21 @@ def _create(session: Session, effect: CreatePatient, now: datetime) -> Patient:
     return patient
 
 
-def _declare(session: Session, effect: RecordDeclaration, now: datetime, patient: Patient) -> None:
-    assert patient.id is not None
-    query = select(Declaration).where(Declaration.patient_id == patient.id, Declaration.started_at == effect.started_at)
-    row = None if effect.new else session.exec(query).first()
-    if row is None:
-        row = Declaration(
-            patient_id=patient.id,
-            local_date=effect.local_date,
-            started_at=effect.started_at,
-            updated_at=now,
-            level=effect.level.value,
-        )
-    row.answers = {k: v for k, v in effect.answers.items()}
-    row.complete = effect.complete
-    row.level = effect.level.value
-    row.updated_at = now
-    session.add(row)
+def _declare(session: Session, effect: RecordDeclaration, now: datetime, patient_id: int | None) -> None:
+    """Insert a new declaration, or update the one this answer continues (same start)."""
+    assert patient_id is not None
+    values = {
+        "answers": dict(effect.answers),
+        "complete": effect.complete,
+        "level": effect.level.value,
+        "updated_at": now,
+    }
+    if not effect.new:
+        key = {"b_patient": patient_id, "b_started": effect.started_at}
+        if session.connection().execute(_UPDATE_DECLARATION, {**key, **values}).rowcount:
+            return
+    start = {"patient_id": patient_id, "local_date": effect.local_date, "started_at": effect.started_at}
+    session.execute(_INSERT_DECLARATION, {**start, **values})
 
 
 def _acknowledge(session: Session, effect: AcknowledgeAlerts, now: datetime, patient: Patient) -> None:

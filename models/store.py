@@ -3,19 +3,76 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from dialogs.state import DaySummary, PatientView
 from models.tables import Alert, Contact, Declaration, Message, Patient
 
 LIVE = ("pending", "active")
+CONTACTS = Contact.__table__  # type: ignore[attr-defined]
+PATIENTS = Patient.__table__  # type: ignore[attr-defined]
+# The webhook's statements, built once: building one per call costs more than running it.
+_CONTACT = core_select(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone")).with_for_update()
+_CONTACT_UPDATE = update(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone"))
+_CONTACT_INSERT = insert(CONTACTS)
+_LIVE_ON_PHONE = (
+    core_select(PATIENTS)
+    .where(PATIENTS.c.phone == bindparam("b_phone"), PATIENTS.c.status.in_(LIVE))
+    .order_by(PATIENTS.c.id)
+)
+
+
+@dataclass
+class ContactRow:
+    """A phone's contact row, read and written with Core statements (the webhook's hot path)."""
+
+    phone: str
+    language: str
+    opted_out: bool = False
+    opted_out_at: datetime | None = None
+    state: str = "idle"
+    state_data: dict[str, Any] = field(default_factory=dict)
+    state_updated_at: datetime | None = None
+    stored: bool = False  # False: first contact, inserted by `save_contact`
+
+
+@dataclass(frozen=True)
+class PatientRef:
+    """A patient the effects only read: its id, and the dialogs' view of it."""
+
+    id: int
+    view: PatientView
+
+    @property
+    def code(self) -> str:
+        return self.view.code
+
+    @property
+    def clinic_id(self) -> str:
+        return self.view.clinic_id
+
+    @property
+    def phone(self) -> str:
+        return self.view.phone
+
+    @property
+    def status(self) -> str:
+        return self.view.status
 
 
 def view(patient: Patient) -> PatientView:
     """The dialogs' read-only picture of a patient row."""
+    return _view_of(patient)
+
+
+def _view_of(patient: Any) -> PatientView:
+    """A PatientView of an ORM patient or a Core row (same attribute names)."""
     return PatientView(
         code=patient.code,
         full_name=patient.full_name,
@@ -25,7 +82,7 @@ def view(patient: Patient) -> PatientView:
         birth_year=patient.birth_year,
         birth_date=patient.birth_date,
         area=patient.area,
-        risk_factors=tuple(patient.risk_factors),
+        risk_factors=tuple(patient.risk_factors or ()),
         registered_by=patient.registered_by,
         language=patient.language,
         decided_by=patient.decided_by or "",
@@ -36,18 +93,43 @@ def view(patient: Patient) -> PatientView:
     )
 
 
-def contact_for_update(session: Session, phone: str, language: str) -> Contact:
-    """The phone's contact row, locked for this transaction (created on first contact)."""
-    contact = session.get(Contact, phone, with_for_update=True)
-    if contact is None:
-        contact = Contact(phone=phone, language=language)
-        session.add(contact)
-    return contact
+def contact_for_update(session: Session, phone: str, language: str) -> ContactRow:
+    """The phone's contact, locked for this transaction (new, unsaved, on first contact)."""
+    row = session.execute(_CONTACT, {"b_phone": phone}).first()
+    if row is None:
+        return ContactRow(phone=phone, language=language)
+    return ContactRow(
+        phone=row.phone,
+        language=row.language,
+        opted_out=row.opted_out,
+        opted_out_at=row.opted_out_at,
+        state=row.state,
+        state_data=dict(row.state_data or {}),
+        state_updated_at=row.state_updated_at,
+        stored=True,
+    )
 
 
-def patients_on_phone(session: Session, phone: str) -> list[Patient]:
-    query = select(Patient).where(Patient.phone == phone, col(Patient.status).in_(LIVE)).order_by(col(Patient.id))
-    return list(session.exec(query))
+def save_contact(session: Session, contact: ContactRow) -> None:
+    """Insert the contact on first contact, else update it (the caller holds its lock)."""
+    values = {
+        "language": contact.language,
+        "opted_out": contact.opted_out,
+        "opted_out_at": contact.opted_out_at,
+        "state": contact.state,
+        "state_data": contact.state_data,
+        "state_updated_at": contact.state_updated_at,
+    }
+    if contact.stored:
+        session.execute(_CONTACT_UPDATE, {"b_phone": contact.phone, **values})
+    else:
+        session.execute(_CONTACT_INSERT, {"phone": contact.phone, **values})
+        contact.stored = True
+
+
+def patients_on_phone(session: Session, phone: str) -> list[PatientRef]:
+    """The phone's pending and active patients, oldest first."""
+    return [PatientRef(row.id, _view_of(row)) for row in session.execute(_LIVE_ON_PHONE, {"b_phone": phone})]
 
 
 def patient_by_code(session: Session, code: str, lock: bool = False) -> Patient | None:
@@ -78,7 +160,9 @@ def reply_to(session: Session, provider_sid: str) -> str | None:
     return session.exec(query).first() or ""
 
 
-def history(session: Session, patients: Iterable[Patient], since: date) -> dict[str, tuple[DaySummary, ...]]:
+def history(
+    session: Session, patients: Iterable[Patient | PatientRef], since: date
+) -> dict[str, tuple[DaySummary, ...]]:
     """The latest declaration of each local day since `since`, per patient code."""
     by_id = {p.id: p.code for p in patients}
     query = (

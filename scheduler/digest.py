@@ -180,6 +180,6 @@ def _silent(ctx: JobContext, digest: Digest, now: datetime) -> int:
                 session.commit()
             except IntegrityError:  # raised already (a second run, a second scheduler)
                 continue
-        ctx.deliver(m.id for m in applied.queued if m.id is not None)
+        ctx.deliver(applied.queued)
         raised += 1
     return raised
