@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session
 
 from dialogs.text import segments
+from models.db import update_rows
 from models.tables import Message, ScheduledSend
 
 BULK = frozenset({"prompt", "reminder", "digest"})  # sent after alerts, codes and replies
@@ -74,8 +74,6 @@ def enqueue(session: Session, items: Sequence[Outgoing], now: datetime) -> list[
     statement = insert_ignoring(session, Message, "dedupe_key")
     result = session.execute(statement.returning(table.c.id, table.c.dedupe_key), rows)
     ids = {key: message_id for message_id, key in result}
-    links = [{"k": key, "m": ids[item.key]} for item in items if item.key in ids for key in item.covers]
-    if links:
-        sent = ScheduledSend.__table__  # type: ignore[attr-defined]
-        session.execute(update(sent).where(sent.c.key == bindparam("k")).values(message_id=bindparam("m")), links)
+    links = [{"key": key, "message_id": ids[item.key]} for item in items if item.key in ids for key in item.covers]
+    update_rows(session, ScheduledSend.__table__, "key", links)  # type: ignore[attr-defined]
     return list(ids.values())
