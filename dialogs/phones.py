@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -63,6 +64,7 @@ def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
     return number if phonenumbers.is_valid_number(number) else None
 
 
+@lru_cache(maxsize=65536)  # every inbound SMS is normalised; a phone writes many times
 def normalize_phone(raw: str, region: str = "VN") -> str | None:
     """Return any valid number (mobile or landline) in E.164, or None."""
     number = _parse(raw, region)

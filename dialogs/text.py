@@ -41,11 +41,34 @@ MAX_AGE_YEARS = 120
 MAX_DAYS_BACK = 60
 
 
-def fold(text: str) -> str:
-    """Return `text` without Vietnamese diacritics (đ/Đ become d/D); other characters kept."""
+def _fold_slowly(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", kept.replace("đ", "d").replace("Đ", "D"))
+
+
+# Every precomposed Latin letter with its folded form: one C-level translate instead of a loop
+# per character (every reply is folded). Latin-1 to Latin Extended Additional holds all of Vietnamese.
+_FOLD_TABLE: dict[int, str] = {
+    code: folded for code in range(0xC0, 0x1F00) if (folded := _fold_slowly(chr(code))) != chr(code)
+}
+_GSM7_CLASS = "".join(sorted(GSM7_BASIC | GSM7_EXTENSION))
+_NOT_GSM7 = re.compile("[^" + re.escape(_GSM7_CLASS) + "]")
+# ASCII text to GSM-7: a tab is a space, characters outside GSM-7 (backtick, controls) are "?".
+_ASCII_TO_SMS: dict[int, str] = {
+    code: (" " if chr(code) == "\t" else "?")
+    for code in range(128)
+    if chr(code) not in GSM7_BASIC and chr(code) not in GSM7_EXTENSION
+}
+
+
+def fold(text: str) -> str:
+    """Return `text` without Vietnamese diacritics (đ/Đ become d/D); other characters kept."""
+    if text.isascii():
+        return text
+    folded = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+    # Character by character equals the slow path whenever the result is plain ASCII.
+    return folded if folded.isascii() else _fold_slowly(text)
 
 
 def normalize(text: str) -> str:
@@ -57,19 +80,22 @@ def to_sms(text: str, ascii_only: bool) -> str:
     """Return text ready to send: NFC, or when `ascii_only` folded to GSM-7 ('?' for the rest)."""
     if not ascii_only:
         return unicodedata.normalize("NFC", text)
-    folded = "".join(_SMS_REPLACEMENTS.get(c, c) for c in fold(text))
+    plain = fold(text)
+    if plain.isascii():
+        return plain.translate(_ASCII_TO_SMS)
+    folded = "".join(_SMS_REPLACEMENTS.get(c, c) for c in plain)
     return "".join(c if c in GSM7_BASIC or c in GSM7_EXTENSION else "?" for c in folded)
 
 
 def is_gsm7(text: str) -> bool:
     """Return True when every character of `text` is in the GSM-7 alphabet (basic or extension)."""
-    return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text)
+    return _NOT_GSM7.search(text) is None
 
 
 def sms_length(text: str) -> int:
     """Return the length in septets (GSM-7) or in UTF-16 code units (UCS-2)."""
     if is_gsm7(text):
-        return len(text) + sum(1 for c in text if c in GSM7_EXTENSION)
+        return len(text) + sum(text.count(c) for c in GSM7_EXTENSION)
     return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
 
 

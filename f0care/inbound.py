@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from dialogs import engine as dialog_engine
 from dialogs import staff as staff_dialog
-from dialogs.effects import Effect
+from dialogs.effects import Effect, Reply
 from dialogs.phones import normalize_phone
 from dialogs.program import Program, Staff
 from dialogs.render import CODE_FIRST, CODE_REST, local_now, local_today
@@ -128,69 +128,86 @@ def record_failed(db: Engine, sms: InboundSms, now: datetime) -> None:
         logging.getLogger("f0care").error("could not record the failed inbound message")
 
 
+@dataclass
+class Decision:
+    """What one inbound message does, decided from what was read and before anything is written."""
+
+    effects: tuple[Effect, ...]
+    known: Sequence[Patient | store.PatientRef] = ()
+    contact: store.ContactRow | None = None  # saved after the effects (its conversation moved on)
+    was_otp: bool = False  # the text may be a one-time code: not stored as typed
+
+    @property
+    def reply(self) -> str | None:
+        texts = [effect.text for effect in self.effects if isinstance(effect, Reply)]
+        return "\n".join(texts) if texts else None
+
+
 def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: datetime) -> Handled:
     phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
     text = sms.body.replace("\x00", "")[:MAX_BODY]
     with Session(db, expire_on_commit=False) as session:
+        decision = _decide(session, program, phone, text, now)
+        reply = decision.reply
+        guessed = _patient_of(Applied(), decision)
         inbound = {
             "direction": "in",
             "phone": phone,
-            "body": text,
+            "body": redact(text) if decision.was_otp else text,  # a typed one-time code is not kept
             "created_at": now,
             "channel": sms.channel,
             "kind": "inbound",
             "provider_sid": sid,
             "segments": segments(text),
+            "patient_id": guessed,
+            "status": "replied" if reply else "received",
         }
+        # Stored before the effects, so the record reads in order; a retried delivery stops here.
         inbound_id = session.execute(_insert_inbound(session), inbound).scalar()
-        if inbound_id is None:  # a retried delivery: its first run answered it already
+        if inbound_id is None:
             session.rollback()
             return Handled(store.reply_to(session, sid) or None, duplicate=True)
-        applied, step_patient, was_otp = _run(session, program, phone, text, now)
-        outcome = {"patient_id": step_patient, "status": "replied" if applied.reply else "received"}
-        if was_otp:
-            outcome["body"] = redact(text)  # a typed one-time code is not kept either
-        session.execute(_UPDATE_INBOUND, {"b_id": inbound_id, **outcome})
-        if applied.reply is not None:
-            reply = {
+        applied = apply_effects(session, decision.effects, now, decision.contact, decision.known)
+        if decision.contact is not None:
+            store.save_contact(session, decision.contact)
+        patient_id = _patient_of(applied, decision)
+        if patient_id != guessed:  # a patient created by this very message
+            session.execute(_UPDATE_INBOUND, {"b_id": inbound_id, "patient_id": patient_id})
+        if reply is not None:
+            answer = {
                 "direction": "out",
                 "phone": phone,
-                "body": applied.reply,
+                "body": reply,
                 "created_at": now,
                 "channel": sms.channel,
                 "kind": "reply",
                 "status": "sent",
                 "in_reply_to": inbound_id,
-                "patient_id": step_patient,
-                "segments": segments(applied.reply),
+                "patient_id": patient_id,
+                "segments": segments(reply),
                 "sent_at": now,
             }
-            session.execute(_INSERT_REPLY, reply)
+            session.execute(_INSERT_REPLY, answer)
         session.commit()
         return Handled(applied.reply, tuple(applied.queued))
 
 
-def _run(session: Session, program: Program, phone: str, text: str, now: datetime) -> tuple[Applied, int | None, bool]:
+def _decide(session: Session, program: Program, phone: str, text: str, now: datetime) -> Decision:
     staff = program.staff_by_phone.get(phone)
     command = staff_dialog.parse(text) if staff else None
     if staff is not None and command is not None:
-        return (*_staff(session, program, staff, command, now), False)
+        return _staff(session, program, staff, command, now)
     contact = store.contact_for_update(session, phone, program.default_language)
     patients = store.patients_on_phone(session, phone)
     idle = contact.state == State.IDLE.value
     if staff is not None and not patients and idle and not dialog_engine.starts_registration(text):
         # Staff who are not patients themselves get their command list, not patient help.
-        applied = apply_effects(session, staff_dialog.help_reply(program), now, contact)
-        if not contact.stored:
-            store.save_contact(session, contact)
-        return applied, None, False
+        return Decision(staff_dialog.help_reply(program), (), contact)
     conv = Conversation(State(contact.state), dict(contact.state_data), contact.state_updated_at)
     ctx = _context(session, program, contact, patients, conv, text, now)
     step = dialog_engine.advance(conv, text, ctx, now)
-    applied = apply_effects(session, step.effects, now, contact, patients)
     _save_conversation(contact, step)
-    store.save_contact(session, contact)
-    return applied, _patient_of(applied, step.effects, patients), conv.state is State.REG_OTP
+    return Decision(step.effects, patients, contact, conv.state is State.REG_OTP)
 
 
 def _context(
@@ -233,21 +250,18 @@ def _save_conversation(contact: store.ContactRow, step: Step) -> None:
     contact.state_updated_at = step.conversation.updated_at
 
 
-def _patient_of(
-    applied: Applied, effects: tuple[Effect, ...], patients: Sequence[Patient | store.PatientRef]
-) -> int | None:
+def _patient_of(applied: Applied, decision: Decision) -> int | None:
     """The patient a message concerns: the one its effects name, or the phone's only patient."""
-    for effect in effects:
+    known = {patient.code: patient.id for patient in decision.known}
+    for effect in decision.effects:
         code = getattr(effect, "code", None) or getattr(effect, "patient_code", None)
-        patient_id = applied.id_of(code) if code else None
+        patient_id = (applied.id_of(code) or known.get(code)) if code else None
         if patient_id is not None:
             return patient_id
-    return patients[0].id if len(patients) == 1 else None
+    return decision.known[0].id if len(decision.known) == 1 else None
 
 
-def _staff(
-    session: Session, program: Program, staff: Staff, command: staff_dialog.Command, now: datetime
-) -> tuple[Applied, int | None]:
+def _staff(session: Session, program: Program, staff: Staff, command: staff_dialog.Command, now: datetime) -> Decision:
     patient = store.patient_by_code(session, command.code, lock=True) if command.code else None
     target: tuple[store.PatientRef, ...] = ()
     if command.verb == "register":
@@ -261,7 +275,4 @@ def _staff(
         new_code=new_code(),
         target_patients=tuple(p.view for p in target),
     )
-    effects = staff_dialog.handle(command, ctx, now)
-    known = [patient] if patient else []
-    applied = apply_effects(session, effects, now, None, known)
-    return applied, _patient_of(applied, effects, known)
+    return Decision(staff_dialog.handle(command, ctx, now), [patient] if patient else [])

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialogs import text as text_module
 from dialogs.text import (
     GSM7_BASIC,
     GSM7_EXTENSION,
@@ -207,3 +208,42 @@ def test_future_old_or_impossible_days_are_rejected(text: str) -> None:
 def test_a_day_exactly_60_days_ago_is_accepted() -> None:
     assert parse_day("27/9", TODAY) == date(2025, 9, 27)
     assert parse_day("26/9", TODAY) is None
+
+
+# The fast paths (translate tables, a regex) must agree with the plain per-character definitions.
+def _to_sms_by_definition(text: str) -> str:
+    folded = "".join(text_module._SMS_REPLACEMENTS.get(c, c) for c in text_module._fold_slowly(text))
+    return "".join(c if c in GSM7_BASIC or c in GSM7_EXTENSION else "?" for c in folded)
+
+
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0, max_codepoint=0x7F),
+        st.characters(min_codepoint=0xC0, max_codepoint=0x24F),
+        st.characters(min_codepoint=0x1EA0, max_codepoint=0x1EFF),
+        st.sampled_from("\u0300\u0301\u0303\u0309\u0323đĐ\u2013\u201c°…\t\u00a0가\u1100\u1161€"),
+    ),
+    max_size=40,
+)
+
+
+@given(_MIXED)
+def test_fold_fast_path_equals_the_per_character_definition(text: str) -> None:
+    assert text_module.fold(text) == text_module._fold_slowly(text)
+
+
+def test_fold_table_agrees_for_every_character_up_to_cjk() -> None:
+    for code in range(0x3000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        assert text_module.fold(chr(code)) == text_module._fold_slowly(chr(code)), hex(code)
+
+
+@given(_MIXED)
+def test_to_sms_fast_path_equals_the_per_character_definition(text: str) -> None:
+    assert to_sms(text, True) == _to_sms_by_definition(text)
+
+
+@given(_MIXED)
+def test_is_gsm7_regex_equals_the_alphabet_check(text: str) -> None:
+    assert is_gsm7(text) == all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text)
