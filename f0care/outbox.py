@@ -1,11 +1,11 @@
 """Delivery of the outbox: queued messages go to the gateway after their transaction commits.
 
 Senders claim due messages (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one
-writer at a time), send them, and record the outcome. Transient failures are retried
-with backoff; permanent ones fail at once and flag the patient for a phone call.
-The one at-least-once window: a sender that dies after the provider accepted a
-message and before recording it; the claim expires after CLAIM_TIMEOUT and the
-message is sent again.
+writer at a time), send them, and record the outcomes a batch at a time (f0care.outcomes).
+Transient failures are retried with backoff; permanent ones fail at once and flag the
+patient for a phone call. The one at-least-once window: a sender that dies after the
+provider accepted messages and before recording them (at most RECORD_EVERY_SECONDS of
+sends); their claims expire after CLAIM_TIMEOUT and those messages are sent again.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from f0care.delivery import NEEDS_CALL, OPTED_OUT, RateLimiter, RetryPolicy
-from models.redact import redact
-from models.tables import Contact, Message, Patient
-from sms_gateway.senders import Sender, SendResult
+from f0care.delivery import RateLimiter, RetryPolicy
+from f0care.outcomes import Claimed, Outcome, claim, record
+from models.tables import Message
+from sms_gateway.senders import Sender
 
 log = logging.getLogger("f0care.outbox")
 Clock = Callable[[], datetime]
@@ -34,6 +34,10 @@ Clock = Callable[[], datetime]
 OutboxMode = Literal["inline", "thread", "external"]
 CLAIM_TIMEOUT = timedelta(minutes=15)  # longer than a batch of sends that all time out
 BATCH = 50
+# Outcomes are recorded a batch at a time (a transaction per message cost as much as the send),
+# but never later than this after the first unrecorded send: a sender that dies sends at most
+# this long's messages again once its claims expire.
+RECORD_EVERY_SECONDS = 1.0
 IDLE_POLL_SECONDS = 0.2
 
 
@@ -57,6 +61,7 @@ class Outbox:
         clock: Clock = _utcnow,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
+        record_every: float = RECORD_EVERY_SECONDS,
     ) -> None:
         self.db = db
         self.sender = sender
@@ -64,6 +69,7 @@ class Outbox:
         self.clock = clock
         self.policy = policy or RetryPolicy()
         self.limiter = limiter
+        self.record_every = record_every
         self.name = worker_name()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -135,67 +141,22 @@ class Outbox:
             session.commit()
             return int(getattr(result, "rowcount", 0) or 0)
 
-    def _claim(self, ids: list[int] | None) -> list[Message]:
-        now = self.clock()
-        with Session(self.db, expire_on_commit=False) as session:
-            query = select(Message).where(
-                Message.direction == "out",
-                Message.status == "queued",
-                or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now),
-            )
-            if ids is not None:
-                query = query.where(col(Message.id).in_(ids))
-            query = query.order_by(col(Message.priority), col(Message.id)).limit(BATCH)
-            if self.db.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = list(session.exec(query))
-            for row in rows:
-                row.status, row.claimed_at, row.claimed_by = "sending", now, self.name
-                session.add(row)
-            session.commit()
-            return rows
+    def _claim(self, ids: list[int] | None) -> list[Claimed]:
+        return claim(self.db, self.name, self.clock(), BATCH, ids)
 
-    def _send_all(self, messages: list[Message]) -> None:
-        for message in messages:
-            if self.limiter is not None:
-                self.limiter.acquire(message.segments)
-            result = self.sender.send(
-                message.phone, message.body, status_callback=self.status_callback, sensitive=message.sensitive
-            )
-            self._record(message, result)
-
-    def _record(self, message: Message, result: SendResult) -> None:
-        now = self.clock()
-        with Session(self.db) as session:
-            row = session.get(Message, message.id, with_for_update=True)
-            if row is None or row.claimed_by != self.name or row.status != "sending":
-                # The claim expired and another sender took the message: its outcome is theirs.
-                log.warning("SMS %s: claim lost while sending; not recording", message.id)
-                return
-            row.attempts += 1
-            row.claimed_at, row.claimed_by = None, None
-            if result.ok:
-                row.status, row.provider_sid, row.sent_at, row.error = "sent", result.provider_sid, now, None
-                row.segments = result.segments or row.segments
-            else:
-                row.error = (result.error or "send failed")[:300]
-                row.error_code = result.error_code
-                retry_at = self.policy.next_attempt(row.attempts, now, result.retry_after) if result.retryable else None
-                row.status = "queued" if retry_at else "failed"
-                row.next_attempt_at = retry_at
-                if row.status == "failed":
-                    self._flag(session, row)
-                log.warning("SMS %s to %s not sent (%s): %s", row.id, row.phone[:6] + "***", row.status, row.error)
-            if row.sensitive and row.status in ("sent", "failed"):
-                row.body = redact(row.body)
-            session.add(row)
-            session.commit()
-
-    def _flag(self, session: Session, row: Message) -> None:
-        """A message that cannot be delivered: the station should phone the patient."""
-        if row.error_code == OPTED_OUT:
-            contact = session.get(Contact, row.phone) or Contact(phone=row.phone)
-            contact.opted_out, contact.opted_out_at = True, self.clock()
-            session.add(contact)
-        if row.error_code in NEEDS_CALL or row.error_code == OPTED_OUT or not row.error_code:
-            session.execute(update(Patient).where(col(Patient.phone) == row.phone).values(call_needed=True))
+    def _send_all(self, messages: list[Claimed]) -> None:
+        """Send each message; outcomes are recorded together, at least every `record_every` seconds."""
+        pending: list[Outcome] = []
+        try:
+            for message in messages:
+                if self.limiter is not None:
+                    self.limiter.acquire(message.segments)
+                result = self.sender.send(
+                    message.phone, message.body, status_callback=self.status_callback, sensitive=message.sensitive
+                )
+                pending.append(Outcome(message, result, self.clock()))
+                if (pending[-1].at - pending[0].at).total_seconds() >= self.record_every:
+                    record(self.db, self.name, pending, self.policy)
+                    pending = []
+        finally:
+            record(self.db, self.name, pending, self.policy)

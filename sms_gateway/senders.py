@@ -24,6 +24,9 @@ from dialogs.text import segments
 from models.redact import DIGIT_RUN, redact
 
 logger = logging.getLogger("f0care.sms")
+# The SDK logs every request's URL and headers at INFO: eleven lines per SMS, about a tenth of
+# a sender's time in a fan-out. Its log goes here, quiet unless an operator lowers the level.
+http_logger = logging.getLogger("f0care.sms.http")
 
 # Twilio codes where a retry only costs money: bad number, opted out, carrier filter, ...
 PERMANENT_CODES = frozenset({21211, 21408, 21610, 21614, 30005, 30006, 30007})
@@ -87,7 +90,9 @@ class _RoutingHttpClient(TwilioHttpClient):  # type: ignore[misc]
     and the last Retry-After header kept per thread (the SDK's exceptions drop headers)."""
 
     def __init__(self, api_base_url: str | None, timeout: float) -> None:
-        super().__init__(timeout=timeout)
+        if http_logger.level == logging.NOTSET:
+            http_logger.setLevel(logging.WARNING)
+        super().__init__(timeout=timeout, logger=http_logger)
         self._base = api_base_url.rstrip("/") if api_base_url else None
         self._local = threading.local()
 

@@ -1,0 +1,160 @@
+"""The outbox records a batch of outcomes at once: every outcome is kept, failures included."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from f0care.delivery import RetryPolicy
+from f0care.outbox import Outbox
+from models.tables import Contact, Message, Patient
+from sms_gateway.senders import SendResult
+from tests.support.fakes import Clock
+
+OK = SendResult(ok=True, provider_sid=None, status="queued", segments=None)
+
+
+@dataclass
+class ScriptedSender:
+    """Answers each phone as scripted (default: accepted); `during(to)` runs inside the send."""
+
+    answers: dict[str, SendResult] = field(default_factory=dict)
+    during: Callable[[str], None] = lambda to: None
+    log: list[str] = field(default_factory=list)
+
+    def send(self, to: str, body: str, *, status_callback: str | None = None, sensitive: bool = False) -> SendResult:
+        self.during(to)
+        self.log.append(to)
+        answer = self.answers.get(to, OK)
+        if answer.ok:
+            return SendResult(ok=True, provider_sid=f"SM{to[1:]}", status="queued", segments=answer.segments)
+        return answer
+
+
+def queue(db: Engine, clock: Clock, *phones: str, sensitive: frozenset[str] = frozenset()) -> None:
+    with Session(db) as s:
+        for phone in phones:
+            body = "Ma xac nhan 123456" if phone in sensitive else f"Xin chao {phone}"
+            s.add(
+                Message(
+                    direction="out",
+                    phone=phone,
+                    body=body,
+                    created_at=clock.now,
+                    kind="otp" if phone in sensitive else "prompt",
+                    status="queued",
+                    sensitive=phone in sensitive,
+                )
+            )
+        s.commit()
+
+
+def rows(db: Engine) -> dict[str, Message]:
+    with Session(db) as s:
+        return {m.phone: m for m in s.exec(select(Message).order_by(col(Message.id)))}
+
+
+def test_a_batch_of_mixed_outcomes_records_each_one_as_the_provider_answered(db: Engine, clock: Clock) -> None:
+    phones = [f"+849870000{i:02d}" for i in range(30)]
+    transient, permanent, otp = phones[3], phones[7], phones[11]
+    with Session(db) as s:
+        s.add(
+            Patient(
+                code="ABCDE",
+                full_name="Nguyen Van An",
+                birth_year=1980,
+                area="Tran Phu",
+                clinic_id="tyt-tran-phu",
+                phone=permanent,
+                registered_by=permanent,
+                positive_test_date=clock.now.date(),
+                status="active",
+                created_at=clock.now,
+            )
+        )
+        s.commit()
+    queue(db, clock, *phones, sensitive=frozenset({otp}))
+    sender = ScriptedSender(
+        {
+            transient: SendResult(ok=False, error="Twilio HTTP 503", retryable=True),
+            permanent: SendResult(ok=False, error="Twilio HTTP 400, code 21211", error_code=21211),
+            phones[20]: SendResult(ok=True, segments=2),
+        }
+    )
+    assert Outbox(db, sender, clock=clock, policy=RetryPolicy(5, 10, 60)).run_once() == 30
+
+    stored = rows(db)
+    assert sorted(sender.log) == sorted(phones)
+    assert {p: m.status for p, m in stored.items() if m.status != "sent"} == {transient: "queued", permanent: "failed"}
+    for phone, m in stored.items():
+        assert m.attempts == 1 and m.claimed_by is None and m.claimed_at is None, m
+        if m.status == "sent":
+            assert m.provider_sid == f"SM{phone[1:]}" and m.sent_at is not None and m.error is None, m
+    assert stored[phones[20]].segments == 2 and stored[phones[0]].segments == 1
+    assert stored[transient].next_attempt_at is not None and stored[transient].error == "Twilio HTTP 503"
+    assert stored[permanent].error_code == 21211
+    assert "123456" not in stored[otp].body
+    with Session(db) as s:
+        assert s.exec(select(Patient)).one().call_needed
+        assert s.get(Contact, permanent) is None
+
+
+def test_an_outcome_whose_claim_was_taken_over_mid_batch_is_left_to_the_new_sender(db: Engine, clock: Clock) -> None:
+    phones = [f"+849870000{i:02d}" for i in range(5)]
+    queue(db, clock, *phones)
+
+    def taken_over(to: str) -> None:
+        if to == phones[2]:  # its claim expired and another sender holds it now
+            with Session(db) as s:
+                row = s.exec(select(Message).where(Message.phone == to)).one()
+                row.claimed_by = "other-sender"
+                s.add(row)
+                s.commit()
+
+    Outbox(db, ScriptedSender(during=taken_over), clock=clock).run_once()
+    stored = rows(db)
+    assert (stored[phones[2]].status, stored[phones[2]].claimed_by) == ("sending", "other-sender")
+    assert {p for p, m in stored.items() if m.status == "sent"} == set(phones) - {phones[2]}
+
+
+def test_with_no_delay_allowed_each_outcome_is_stored_before_the_next_send(db: Engine, clock: Clock) -> None:
+    phones = [f"+849870000{i:02d}" for i in range(4)]
+    queue(db, clock, *phones)
+    seen: list[int] = []
+
+    def count_sent(to: str) -> None:
+        seen.append(sum(m.status == "sent" for m in rows(db).values()))
+
+    Outbox(db, ScriptedSender(during=count_sent), clock=clock, record_every=0).run_once()
+    assert seen == [0, 1, 2, 3]
+
+
+def test_by_default_a_fast_batch_is_stored_in_one_transaction_at_its_end(db: Engine, clock: Clock) -> None:
+    phones = [f"+849870000{i:02d}" for i in range(4)]
+    queue(db, clock, *phones)
+    seen: list[int] = []
+
+    def count_sent(to: str) -> None:
+        seen.append(sum(m.status == "sent" for m in rows(db).values()))
+
+    Outbox(db, ScriptedSender(during=count_sent), clock=clock).run_once()  # the clock does not move
+    assert seen == [0, 0, 0, 0]
+    assert {m.status for m in rows(db).values()} == {"sent"}
+
+
+def test_outcomes_already_answered_are_stored_when_the_sender_breaks_mid_batch(db: Engine, clock: Clock) -> None:
+    phones = [f"+849870000{i:02d}" for i in range(4)]
+    queue(db, clock, *phones)
+
+    def breaks(to: str) -> None:
+        if to == phones[2]:
+            raise RuntimeError("the sender's process is stopping")
+
+    with pytest.raises(RuntimeError):
+        Outbox(db, ScriptedSender(during=breaks), clock=clock).run_once()
+    statuses = [m.status for m in rows(db).values()]
+    assert statuses == ["sent", "sent", "sending", "sending"]  # the rest wait for their claim to expire
