@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, column, event, func, update
+from sqlalchemy import Table, bindparam, column, event, func, make_url, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from models import tables  # noqa: F401  (registers the tables)
+from models.sqlite_lock import WriterLock
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -37,12 +38,50 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    lock = None if memory else WriterLock(_database_path(url) + ".lock")
+
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         # One writer at a time: a conversation is read and written in one serialised transaction.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if lock is None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        lock.acquire(conn.connection)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            lock.release(conn.connection)
+            raise
 
+    if lock is not None:
+        _release_after(engine, lock)
     return engine
+
+
+def _release_after(engine: Engine, lock: WriterLock) -> None:
+    """Drop the writer lock once SQLite has committed or rolled back, not before."""
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection: Any) -> None:
+        try:
+            commit(dbapi_connection)
+        finally:
+            lock.release(dbapi_connection)
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        try:
+            rollback(dbapi_connection)
+        finally:
+            lock.release(dbapi_connection)
+
+    # The engine's own dialect instance: no other engine is affected.
+    setattr(dialect, "do_commit", do_commit)  # noqa: B010
+    setattr(dialect, "do_rollback", do_rollback)  # noqa: B010
+
+
+def _database_path(url: str) -> str:
+    return make_url(url).database or "f0care.db"
 
 
 def create_schema(engine: Engine) -> None:
