@@ -34,6 +34,7 @@ def main() -> None:
     p.add_argument("--cprofile", action="store_true", help="use cProfile even when pyinstrument is installed")
     p.add_argument("--time-only", action="store_true", help="no profiler: the plain time per request")
     p.add_argument("--statements", action="store_true", help="count the SQL statements per request, show one")
+    p.add_argument("--breakdown", action="store_true", help="cProfile's own time per layer (driver, SQLAlchemy, ...)")
     args = p.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="f0prof-"))
     public = "http://127.0.0.1:9"
@@ -63,6 +64,9 @@ def main() -> None:
         if args.statements:
             count_statements(make_engine_of(client), work, send)
             return
+        if args.breakdown:
+            breakdown(work, send, args.db)
+            return
         started = time.perf_counter()
         use_pyinstrument = not args.cprofile
         try:
@@ -91,6 +95,35 @@ def main() -> None:
             pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
             print(out.getvalue())
         print(f"{len(work)} requests in {elapsed:.2f} s: {elapsed / len(work) * 1000:.2f} ms per request ({args.db})")
+
+
+LAYERS = (  # (layer, what a profiled function's file or name contains), first match wins
+    ("database driver (sqlite3 / psycopg, C)", ("sqlite3.", "psycopg", "socket", "select.")),
+    ("SQLAlchemy + SQLModel", ("/sqlalchemy/", "/sqlmodel/")),
+    ("dialog engine (dialogs/)", ("/dialogs/",)),
+    ("service glue (f0care/, models/, sms_gateway/)", ("/f0care/", "/models/", "/sms_gateway/")),
+    ("phone numbers (phonenumbers)", ("/phonenumbers/",)),
+    ("signature check (twilio)", ("/twilio/", "hmac", "hashlib", "_hashlib")),
+    ("Flask + werkzeug (+ test client)", ("/flask/", "/werkzeug/", "/urllib/")),
+)
+
+
+def breakdown(work: list[tuple[str, dict[str, str]]], send: object, db: str) -> None:
+    """Sum cProfile's own time (tottime) per layer: where a webhook's time goes, by code owner."""
+    prof = cProfile.Profile()
+    prof.enable()
+    send(work)  # type: ignore[operator]
+    prof.disable()
+    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    totals: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.items():
+        where = f"{filename} {name}"
+        layer = next((label for label, marks in LAYERS if any(m in where for m in marks)), "other (stdlib, builtins)")
+        totals[layer] = totals.get(layer, 0.0) + tottime
+    whole = sum(totals.values())
+    print(f"own time per request by layer, cProfile, {len(work)} requests ({db}):")
+    for layer, seconds in sorted(totals.items(), key=lambda item: -item[1]):
+        print(f"  {layer:<48} {seconds / len(work) * 1000:6.3f} ms  {seconds / whole:5.1%}")
 
 
 def make_engine_of(client: object) -> object:

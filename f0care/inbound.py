@@ -163,7 +163,7 @@ def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: 
             "status": "replied" if reply else "received",
         }
         # Stored before the effects, so the record reads in order; a retried delivery stops here.
-        inbound_id = session.execute(_insert_inbound(session), inbound).scalar()
+        inbound_id = session.connection().execute(_insert_inbound(session), inbound).scalar()
         if inbound_id is None:
             session.rollback()
             return Handled(store.reply_to(session, sid) or None, duplicate=True)
@@ -172,7 +172,7 @@ def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: 
             store.save_contact(session, decision.contact)
         patient_id = _patient_of(applied, decision)
         if patient_id != guessed:  # a patient created by this very message
-            session.execute(_UPDATE_INBOUND, {"b_id": inbound_id, "patient_id": patient_id})
+            session.connection().execute(_UPDATE_INBOUND, {"b_id": inbound_id, "patient_id": patient_id})
         if reply is not None:
             answer = {
                 "direction": "out",
@@ -187,7 +187,7 @@ def _receive_once(db: Engine, program: Program, sms: InboundSms, sid: str, now: 
                 "segments": segments(reply),
                 "sent_at": now,
             }
-            session.execute(_INSERT_REPLY, answer)
+            session.connection().execute(_INSERT_REPLY, answer)
         session.commit()
         return Handled(applied.reply, tuple(applied.queued))
 

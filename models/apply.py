@@ -110,7 +110,7 @@ def apply_effects(
                 "dedupe_key": effect.key,
                 "created_at": now,
             }
-            session.execute(_INSERT_ALERT, values)  # a key raised already fails here (IntegrityError)
+            session.connection().execute(_INSERT_ALERT, values)  # a key raised already fails here (IntegrityError)
         elif isinstance(effect, AcknowledgeAlerts):
             _acknowledge(session, effect, now, _patient(session, effect.code, done))
         elif isinstance(effect, SetOptOut) and contact is not None:
@@ -162,7 +162,7 @@ def _queue(session: Session, effect: SendSms, now: datetime, done: Applied) -> i
         "sensitive": effect.sensitive,
         "segments": segments(effect.text),
     }
-    return int(session.execute(_QUEUE, values).scalar_one())
+    return int(session.connection().execute(_QUEUE, values).scalar_one())
 
 
 def _create(session: Session, effect: CreatePatient, now: datetime) -> Patient:
@@ -205,7 +205,7 @@ def _declare(session: Session, effect: RecordDeclaration, now: datetime, patient
         if session.connection().execute(_UPDATE_DECLARATION, {**key, **values}).rowcount:
             return
     start = {"patient_id": patient_id, "local_date": effect.local_date, "started_at": effect.started_at}
-    session.execute(_INSERT_DECLARATION, {**start, **values})
+    session.connection().execute(_INSERT_DECLARATION, {**start, **values})
 
 
 def _acknowledge(session: Session, effect: AcknowledgeAlerts, now: datetime, patient: Patient) -> None:

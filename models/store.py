@@ -21,8 +21,12 @@ PATIENTS = Patient.__table__  # type: ignore[attr-defined]
 _CONTACT = core_select(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone")).with_for_update()
 _CONTACT_UPDATE = update(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone"))
 _CONTACT_INSERT = insert(CONTACTS)
+_VIEW_COLUMNS = (
+    "id code full_name phone clinic_id status birth_year birth_date area risk_factors registered_by language"
+    " decided_by decided_at test_asked_on monitor_until positive_test_date"
+).split()
 _LIVE_ON_PHONE = (
-    core_select(PATIENTS)
+    core_select(*(PATIENTS.c[name] for name in _VIEW_COLUMNS))
     .where(PATIENTS.c.phone == bindparam("b_phone"), PATIENTS.c.status.in_(LIVE))
     .order_by(PATIENTS.c.id)
 )
@@ -95,7 +99,7 @@ def _view_of(patient: Any) -> PatientView:
 
 def contact_for_update(session: Session, phone: str, language: str) -> ContactRow:
     """The phone's contact, locked for this transaction (new, unsaved, on first contact)."""
-    row = session.execute(_CONTACT, {"b_phone": phone}).first()
+    row = session.connection().execute(_CONTACT, {"b_phone": phone}).first()
     if row is None:
         return ContactRow(phone=phone, language=language)
     return ContactRow(
@@ -121,15 +125,17 @@ def save_contact(session: Session, contact: ContactRow) -> None:
         "state_updated_at": contact.state_updated_at,
     }
     if contact.stored:
-        session.execute(_CONTACT_UPDATE, {"b_phone": contact.phone, **values})
+        session.connection().execute(_CONTACT_UPDATE, {"b_phone": contact.phone, **values})
     else:
-        session.execute(_CONTACT_INSERT, {"phone": contact.phone, **values})
+        session.connection().execute(_CONTACT_INSERT, {"phone": contact.phone, **values})
         contact.stored = True
 
 
 def patients_on_phone(session: Session, phone: str) -> list[PatientRef]:
     """The phone's pending and active patients, oldest first."""
-    return [PatientRef(row.id, _view_of(row)) for row in session.execute(_LIVE_ON_PHONE, {"b_phone": phone})]
+    return [
+        PatientRef(row.id, _view_of(row)) for row in session.connection().execute(_LIVE_ON_PHONE, {"b_phone": phone})
+    ]
 
 
 def patient_by_code(session: Session, code: str, lock: bool = False) -> Patient | None:
