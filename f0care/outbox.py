@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from f0care.delivery import RateLimiter, RetryPolicy
-from f0care.outcomes import Claimed, Outcome, claim, record
+from f0care.outcomes import Claimed, Outcome, claim, record, release
 from models.tables import Message
 from sms_gateway.senders import Sender
 
@@ -33,7 +33,10 @@ Clock = Callable[[], datetime]
 # external: only queue, `f0care worker` processes deliver (gunicorn web workers).
 OutboxMode = Literal["inline", "thread", "external"]
 CLAIM_TIMEOUT = timedelta(minutes=15)  # longer than a batch of sends that all time out
-BATCH = 50
+BATCH = 200  # messages per claim; a claim is one statement, so a fan-out pays it once per 200
+# A batch is sent for at most this long, then its unsent rest goes back to the queue: an alert
+# queued meanwhile waits no longer than this for a sender busy with bulk prompts.
+BATCH_SECONDS = 0.5
 # Outcomes are recorded a batch at a time (a transaction per message cost as much as the send),
 # but never later than this after the first unrecorded send: a sender that dies sends at most
 # this long's messages again once its claims expire.
@@ -62,6 +65,7 @@ class Outbox:
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         record_every: float = RECORD_EVERY_SECONDS,
+        batch_seconds: float = BATCH_SECONDS,
     ) -> None:
         self.db = db
         self.sender = sender
@@ -70,6 +74,7 @@ class Outbox:
         self.policy = policy or RetryPolicy()
         self.limiter = limiter
         self.record_every = record_every
+        self.batch_seconds = batch_seconds
         self.name = worker_name()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -92,8 +97,11 @@ class Outbox:
     def deliver(self, ids: Iterable[int]) -> None:
         """Deliver these messages now, in this thread."""
         wanted = list(ids)
-        for start in range(0, len(wanted), BATCH):
-            self._send_all(self._claim(wanted[start : start + BATCH]))
+        while wanted:
+            chunk, wanted = wanted[: self._limit()], wanted[self._limit() :]
+            claimed = self._claim(chunk)
+            sent = self._send_all(claimed)
+            wanted = [m.id for m in claimed[sent:]] + wanted  # put back at the time limit: their turn again
 
     def deliver_pending(self) -> int:
         """Deliver every message that is due (e.g. left over from before a restart)."""
@@ -103,10 +111,8 @@ class Outbox:
         return total
 
     def run_once(self) -> int:
-        """Claim one batch of due messages and deliver it; the number handled."""
-        claimed = self._claim(None)
-        self._send_all(claimed)
-        return len(claimed)
+        """Claim one batch of due messages and deliver it; the number sent."""
+        return self._send_all(self._claim(None))
 
     def run(self) -> None:
         """The sender loop (a thread in `serve`, the main loop of `f0care worker`)."""
@@ -141,22 +147,39 @@ class Outbox:
             session.commit()
             return int(getattr(result, "rowcount", 0) or 0)
 
-    def _claim(self, ids: list[int] | None) -> list[Claimed]:
-        return claim(self.db, self.name, self.clock(), BATCH, ids)
+    def _limit(self) -> int:
+        if self.limiter is None:
+            return BATCH
+        # A rate-limited gateway: claim about what it takes in a batch's time.
+        return max(1, min(BATCH, int(self.limiter.rate * self.batch_seconds)))
 
-    def _send_all(self, messages: list[Claimed]) -> None:
-        """Send each message; outcomes are recorded together, at least every `record_every` seconds."""
+    def _claim(self, ids: list[int] | None) -> list[Claimed]:
+        return claim(self.db, self.name, self.clock(), self._limit(), ids)
+
+    def _send_all(self, messages: list[Claimed]) -> int:
+        """Send the batch for at most `batch_seconds` (the rest go back to the queue, so that an alert
+        queued meanwhile is next); outcomes are recorded together, at least every `record_every` seconds.
+        Returns the number sent."""
         pending: list[Outcome] = []
+        started, sent = self.clock(), 0
         try:
             for message in messages:
+                if sent and (self._stop.is_set() or self._seconds_since(started) >= self.batch_seconds):
+                    break
                 if self.limiter is not None:
                     self.limiter.acquire(message.segments)
+                sent += 1
                 result = self.sender.send(
                     message.phone, message.body, status_callback=self.status_callback, sensitive=message.sensitive
                 )
                 pending.append(Outcome(message, result, self.clock()))
-                if (pending[-1].at - pending[0].at).total_seconds() >= self.record_every:
+                if self._seconds_since(pending[0].at) >= self.record_every:
                     record(self.db, self.name, pending, self.policy)
                     pending = []
         finally:
             record(self.db, self.name, pending, self.policy)
+            release(self.db, self.name, [m.id for m in messages[sent:]])  # never handed to the gateway
+        return sent
+
+    def _seconds_since(self, moment: datetime) -> float:
+        return (self.clock() - moment).total_seconds()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -65,33 +65,53 @@ def claim(db: Engine, name: str, now: datetime, limit: int, ids: Sequence[int] |
         .values(status="sending", claimed_at=now, claimed_by=name)
         .returning(m.c.id, m.c.phone, m.c.body, m.c.segments, m.c.sensitive, m.c.attempts, m.c.priority)
     )
-    with Session(db) as session:
-        rows = sorted(session.execute(statement), key=lambda r: (r.priority, r.id))  # RETURNING keeps no order
-        session.commit()
+    with db.begin() as conn:
+        if db.dialect.name == "postgresql":
+            # Walk ix_message_outbox in order and stop at `limit`. Right after a fan-out is queued the
+            # statistics say the queue is nearly empty, and the planner would fetch and sort all of it
+            # (20,000 rows: 5 ms a claim, growing with the queue); ordered, it is 1 ms at any size.
+            conn.execute(text("SET LOCAL enable_sort = off"))
+        rows = sorted(conn.execute(statement), key=lambda r: (r.priority, r.id))  # RETURNING keeps no order
     return [Claimed(r.id, r.phone, r.body, r.segments, r.sensitive, r.attempts) for r in rows]
+
+
+def release(db: Engine, name: str, ids: Sequence[int]) -> None:
+    """Put back claimed messages that were never handed to the gateway."""
+    if not ids:
+        return
+    with db.begin() as conn:
+        conn.execute(
+            update(MESSAGE)
+            .where(MESSAGE.c.id.in_(ids), MESSAGE.c.claimed_by == name, MESSAGE.c.status == "sending")
+            .values(status="queued", claimed_at=None, claimed_by=None)
+        )
 
 
 def record(db: Engine, name: str, outcomes: Sequence[Outcome], policy: RetryPolicy) -> None:
     """Record a batch of outcomes in one transaction; those whose claim `name` lost are left alone."""
     if not outcomes:
         return
+    plain = [o for o in outcomes if o.result.ok and not o.message.sensitive]
     with Session(db) as session:
-        ids = [o.message.id for o in outcomes]
-        still = select(MESSAGE.c.id).where(
-            MESSAGE.c.id.in_(ids), MESSAGE.c.claimed_by == name, MESSAGE.c.status == "sending"
-        )
-        if db.dialect.name == "postgresql":
-            still = still.with_for_update()
-        ours = set(session.scalars(still))
-        for lost in (o for o in outcomes if o.message.id not in ours):
-            # The claim expired and another sender took the message: its outcome is theirs.
-            log.warning("SMS %s: claim lost while sending; not recording", lost.message.id)
-        mine = [o for o in outcomes if o.message.id in ours]
-        update_rows(session, MESSAGE, "id", [_sent(o) for o in mine if o.result.ok and not o.message.sensitive])
-        for o in mine:
+        ours = (MESSAGE.c.claimed_by == name, MESSAGE.c.status == "sending")
+        if update_rows(session, MESSAGE, "id", [_sent(o) for o in plain], *ours) < len(plain):
+            _warn_lost(session, plain)
+        for o in outcomes:
             if not o.result.ok or o.message.sensitive:
-                _record_one(session, o, policy)
+                _record_one(session, name, o, policy)
         session.commit()
+
+
+def _warn_lost(session: Session, plain: Sequence[Outcome]) -> None:
+    """The claim expired and another sender took the message: its outcome is theirs."""
+    stored = dict(
+        session.execute(
+            select(MESSAGE.c.id, MESSAGE.c.provider_sid).where(MESSAGE.c.id.in_([o.message.id for o in plain]))
+        ).all()
+    )
+    for o in plain:
+        if stored.get(o.message.id) != o.result.provider_sid:
+            log.warning("SMS %s: claim lost while sending; not recording", o.message.id)
 
 
 def _sent(o: Outcome) -> dict[str, object]:
@@ -108,10 +128,12 @@ def _sent(o: Outcome) -> dict[str, object]:
     }
 
 
-def _record_one(session: Session, o: Outcome, policy: RetryPolicy) -> None:
+def _record_one(session: Session, name: str, o: Outcome, policy: RetryPolicy) -> None:
     """A failure (retried with backoff, or failed and flagged) or a sensitive message (redacted)."""
-    row = session.get(Message, o.message.id)
-    assert row is not None  # locked above
+    row = session.get(Message, o.message.id, with_for_update=True)
+    if row is None or row.claimed_by != name or row.status != "sending":
+        log.warning("SMS %s: claim lost while sending; not recording", o.message.id)
+        return
     result, now = o.result, o.at
     row.attempts += 1
     row.claimed_at, row.claimed_by = None, None

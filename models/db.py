@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, column, event, func, make_url, update
+from sqlalchemy import ColumnElement, Table, bindparam, column, event, func, make_url, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -98,23 +98,27 @@ def ping(engine: Engine) -> bool:
         return False
 
 
-def update_rows(db: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
-    """For each row, UPDATE `table` WHERE `key` = the row's key SET the row's other columns.
+def update_rows(
+    db: Session, table: Table, key: str, rows: Sequence[Mapping[str, Any]], *where: ColumnElement[bool]
+) -> int:
+    """For each row, UPDATE `table` WHERE `key` = the row's key (and `where`) SET the row's other columns.
 
     PostgreSQL gets one statement, UPDATE ... FROM unnest(<one array per column>), which stays the
     same SQL for any number of rows; an executemany there is a round trip per row. SQLite runs
-    in-process, where the executemany is cheap.
+    in-process, where the executemany is cheap. Returns the number of rows updated.
     """
     if not rows:
-        return
+        return 0
     names = list(rows[0])
     others = [name for name in names if name != key]
     if db.get_bind().dialect.name != "postgresql":
-        statement = update(table).where(table.c[key] == bindparam(f"p_{key}"))
+        statement = update(table).where(table.c[key] == bindparam(f"p_{key}"), *where)
         statement = statement.values({name: bindparam(f"p_{name}") for name in others})
-        db.execute(statement, [{f"p_{name}": row[name] for name in names} for row in rows])
-        return
-    arrays = [bindparam(f"p_{name}", type_=postgresql.ARRAY(table.c[name].type)) for name in names]
-    given = func.unnest(*arrays).table_valued(*(column(name) for name in names)).render_derived(name="v")
-    statement = update(table).where(table.c[key] == given.c[key]).values({name: given.c[name] for name in others})
-    db.execute(statement, {f"p_{name}": [row[name] for row in rows] for name in names})
+        result = db.execute(statement, [{f"p_{name}": row[name] for name in names} for row in rows])
+    else:
+        arrays = [bindparam(f"p_{name}", type_=postgresql.ARRAY(table.c[name].type)) for name in names]
+        given = func.unnest(*arrays).table_valued(*(column(name) for name in names)).render_derived(name="v")
+        statement = update(table).where(table.c[key] == given.c[key], *where)
+        statement = statement.values({name: given.c[name] for name in others})
+        result = db.execute(statement, {f"p_{name}": [row[name] for row in rows] for name in names})
+    return int(getattr(result, "rowcount", 0) or 0)

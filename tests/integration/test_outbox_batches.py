@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from f0care.delivery import RetryPolicy
+from f0care.delivery import RateLimiter, RetryPolicy
 from f0care.outbox import Outbox
 from models.tables import Contact, Message, Patient
 from sms_gateway.senders import SendResult
@@ -46,6 +46,7 @@ def queue(db: Engine, clock: Clock, *phones: str, sensitive: frozenset[str] = fr
                     body=body,
                     created_at=clock.now,
                     kind="otp" if phone in sensitive else "prompt",
+                    priority=0 if phone in sensitive else 1,
                     status="queued",
                     sensitive=phone in sensitive,
                 )
@@ -103,7 +104,9 @@ def test_a_batch_of_mixed_outcomes_records_each_one_as_the_provider_answered(db:
         assert s.get(Contact, permanent) is None
 
 
-def test_an_outcome_whose_claim_was_taken_over_mid_batch_is_left_to_the_new_sender(db: Engine, clock: Clock) -> None:
+def test_an_outcome_whose_claim_was_taken_over_mid_batch_is_left_to_the_new_sender(
+    db: Engine, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
     phones = [f"+849870000{i:02d}" for i in range(5)]
     queue(db, clock, *phones)
 
@@ -119,6 +122,8 @@ def test_an_outcome_whose_claim_was_taken_over_mid_batch_is_left_to_the_new_send
     stored = rows(db)
     assert (stored[phones[2]].status, stored[phones[2]].claimed_by) == ("sending", "other-sender")
     assert {p for p, m in stored.items() if m.status == "sent"} == set(phones) - {phones[2]}
+    lost = [r.getMessage() for r in caplog.records if "claim lost" in r.getMessage()]
+    assert lost == [f"SMS {stored[phones[2]].id}: claim lost while sending; not recording"]
 
 
 def test_with_no_delay_allowed_each_outcome_is_stored_before_the_next_send(db: Engine, clock: Clock) -> None:
@@ -157,4 +162,52 @@ def test_outcomes_already_answered_are_stored_when_the_sender_breaks_mid_batch(d
     with pytest.raises(RuntimeError):
         Outbox(db, ScriptedSender(during=breaks), clock=clock).run_once()
     statuses = [m.status for m in rows(db).values()]
-    assert statuses == ["sent", "sent", "sending", "sending"]  # the rest wait for their claim to expire
+    # The one being sent may have reached the gateway: it waits for its claim to expire. The
+    # rest never left: they are queued again at once.
+    assert statuses == ["sent", "sent", "sending", "queued"]
+
+
+def test_a_batch_running_past_its_time_puts_the_rest_back_so_an_alert_queued_meanwhile_goes_next(
+    db: Engine, clock: Clock
+) -> None:
+    prompts = [f"+849870000{i:02d}" for i in range(10)]
+    queue(db, clock, *prompts)
+
+    def slow_gateway(to: str) -> None:
+        clock.advance(seconds=0.2)
+        if to == prompts[1]:
+            queue_alert(db, clock, "+84912000001")
+
+    sender = ScriptedSender(during=slow_gateway)
+    outbox = Outbox(db, sender, clock=clock, batch_seconds=0.5)
+    assert outbox.run_once() == 3  # 0.0, 0.2, 0.4 s: the fourth would start 0.6 s into the batch
+    assert {m.status for p, m in rows(db).items() if p in prompts[3:]} == {"queued"}
+    assert outbox.deliver_pending() == 8
+    assert sender.log == [*prompts[:3], "+84912000001", *prompts[3:]]
+    assert {m.status for m in rows(db).values()} == {"sent"}
+
+
+def test_a_rate_limited_sender_claims_only_what_the_gateway_takes_in_a_batch_time(db: Engine, clock: Clock) -> None:
+    queue(db, clock, *(f"+849870000{i:02d}" for i in range(30)))
+    outbox = Outbox(db, ScriptedSender(), clock=clock, limiter=RateLimiter(10), batch_seconds=0.5)
+    assert outbox.run_once() == 5
+    assert sum(m.status == "sent" for m in rows(db).values()) == 5
+
+
+def test_delivering_given_messages_inline_sends_them_all_across_batch_time_limits(db: Engine, clock: Clock) -> None:
+    queue(db, clock, *(f"+849870000{i:02d}" for i in range(12)))
+    with Session(db) as s:
+        ids = [m.id for m in s.exec(select(Message)) if m.id is not None]
+    sender = ScriptedSender(during=lambda to: clock.advance(seconds=0.3))
+    Outbox(db, sender, clock=clock, batch_seconds=0.5).deliver(ids)
+    assert len(sender.log) == 12 and {m.status for m in rows(db).values()} == {"sent"}
+
+
+def queue_alert(db: Engine, clock: Clock, phone: str) -> None:
+    with Session(db) as s:
+        s.add(
+            Message(
+                direction="out", phone=phone, body="CANH BAO DO", created_at=clock.now, kind="alert", status="queued"
+            )
+        )
+        s.commit()
