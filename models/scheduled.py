@@ -52,6 +52,7 @@ def enqueue(session: Session, items: Sequence[Outgoing], now: datetime) -> list[
     """Queue the messages whose key is new; returns the ids queued (the caller commits)."""
     if not items:
         return []
+    counts = {text: segments(text) for text in {item.text for item in items}}  # a fan-out repeats one text
     rows = [
         {
             "direction": "out",
@@ -63,7 +64,7 @@ def enqueue(session: Session, items: Sequence[Outgoing], now: datetime) -> list[
             "status": "queued",
             "channel": "sms",
             "sensitive": False,
-            "segments": segments(item.text),
+            "segments": counts[item.text],
             "attempts": 0,
             "dedupe_key": item.key,
             "priority": 1 if item.kind in BULK else 0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import groupby
 
 from sqlalchemy import and_, exists, or_
@@ -72,12 +73,18 @@ def household_text(people: list[Recipient], day: date, texts: Texts) -> str:
 KeyOf = Callable[[Recipient], str]
 
 
+@lru_cache(maxsize=64)
+def _prompt(language: str, ascii_only: bool, day: date) -> str:
+    """The prompt to a phone of one patient: the same text for every such phone of a language."""
+    return Texts(language, ascii_only)("daily_prompt", code="", date=dm(day))
+
+
 def prompt_messages(people: list[Recipient], day: date, key_of: KeyOf, ctx: JobContext) -> list[Outgoing]:
     """One prompt per patient, or one shared message for a household when that costs fewer segments."""
     texts = Texts(people[0].language, ctx.program.sms_ascii)
     phone = people[0].phone
     if len(people) == 1:
-        text = texts("daily_prompt", code="", date=dm(day))
+        text = _prompt(people[0].language, ctx.program.sms_ascii, day)
         key = key_of(people[0])
         return [Outgoing(key, phone, text, "prompt", people[0].patient_id, (key,))]
     each = [texts("daily_prompt", code=f"{p.code}: ", date=dm(day)) for p in people]
@@ -142,13 +149,14 @@ def _fan_out(
     """Queue in batches, each its own transaction; per-patient keys make a re-run send only the rest."""
     with Session(ctx.db) as reader:  # read first: SQLite has one writer at a time
         households = list(recipients(reader, day, only_missing))
-    queued = 0
+    queued = size = 0
     batch: list[list[Recipient]] = []
     for people in households:
         batch.append(people)
-        if sum(len(b) for b in batch) >= BATCH:
+        size += len(people)
+        if size >= BATCH:
             queued += _commit(ctx, batch, key_of, build, now)
-            batch = []
+            batch, size = [], 0
     return queued + _commit(ctx, batch, key_of, build, now)
 
 
@@ -161,12 +169,15 @@ def _commit(
 ) -> int:
     if not batch:
         return 0
+    ready = [build(people) for people in batch]  # before the transaction: SQLite has one writer
     with Session(ctx.db) as session:
         fresh = claim_keys(session, [key_of(p) for people in batch for p in people], now)
         items: list[Outgoing] = []
-        for people in batch:
+        for people, messages in zip(batch, ready, strict=True):
             due = [p for p in people if key_of(p) in fresh]
-            if due:
+            if len(due) == len(people):
+                items += messages
+            elif due:  # part of a household was prompted already (a patient added since)
                 items += build(due)
         ids = enqueue(session, items, now)
         session.commit()
