@@ -45,4 +45,4 @@ bench-smoke: install
 	$(BIN)/python -m bench.run --smoke
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis f0care.db f0care.db-wal f0care.db-shm
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis f0care.db f0care.db-wal f0care.db-shm f0care.db.lock
