@@ -19,6 +19,8 @@ import time
 import weakref
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 TIMEOUT_SECONDS = 30.0  # as SQLite's busy timeout: then "database is locked", which callers retry
 _NAPS = (0.00005, 0.0001, 0.0002)  # then every 0.25 ms: a wait costs little more than the holder's work
 _LAST_NAP = 0.00025
@@ -39,7 +41,7 @@ class WriterLock:
     def acquire(self, connection: Any) -> None:
         deadline = time.monotonic() + self.timeout
         if not self._threads.acquire(timeout=self.timeout):
-            raise sqlite3.OperationalError("database is locked")
+            raise _locked()
         try:
             fd = self._file()
             naps = 0
@@ -49,7 +51,7 @@ class WriterLock:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise sqlite3.OperationalError("database is locked") from None
+                        raise _locked() from None
                     time.sleep(_NAPS[naps] if naps < len(_NAPS) else _LAST_NAP)
                     naps += 1
         except BaseException:
@@ -74,6 +76,11 @@ class WriterLock:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             self._pid = os.getpid()
         return self._fd
+
+
+def _locked() -> OperationalError:
+    """What SQLite's busy timeout raises, as SQLAlchemy wraps it: callers retry it the same way."""
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
 
 
 _ALL: weakref.WeakSet[WriterLock] = weakref.WeakSet()

@@ -21,10 +21,25 @@ PATIENTS = Patient.__table__  # type: ignore[attr-defined]
 _CONTACT = core_select(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone")).with_for_update()
 _CONTACT_UPDATE = update(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone"))
 _CONTACT_INSERT = insert(CONTACTS)
-_VIEW_COLUMNS = (
-    "id code full_name phone clinic_id status birth_year birth_date area risk_factors registered_by language"
-    " decided_by decided_at test_asked_on monitor_until positive_test_date"
-).split()
+_VIEW_COLUMNS = [
+    "id",
+    "code",
+    "full_name",
+    "phone",
+    "clinic_id",
+    "status",
+    "birth_year",
+    "birth_date",
+    "area",
+    "risk_factors",
+    "registered_by",
+    "language",
+    "decided_by",
+    "decided_at",
+    "test_asked_on",
+    "monitor_until",
+    "positive_test_date",
+]
 _LIVE_ON_PHONE = (
     core_select(*(PATIENTS.c[name] for name in _VIEW_COLUMNS))
     .where(PATIENTS.c.phone == bindparam("b_phone"), PATIENTS.c.status.in_(LIVE))

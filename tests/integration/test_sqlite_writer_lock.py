@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from models.db import create_schema, make_engine
 from models.sqlite_lock import WriterLock
@@ -102,8 +102,8 @@ def test_a_held_lock_times_out_as_database_is_locked(tmp_path: Path) -> None:
         try:
             WriterLock(path, timeout=0.2).acquire(waiter)
             result.put("acquired")
-        except sqlite3.OperationalError as error:
-            result.put(str(error))
+        except OperationalError as error:
+            result.put(str(error.orig))
 
     process = context.Process(target=try_lock)
     process.start()
