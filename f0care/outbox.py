@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from f0care.delivery import RateLimiter, RetryPolicy
-from f0care.outcomes import Claimed, Outcome, claim, record, release
+from f0care.outcomes import Claimed, Outcome, any_due, claim, record, release
 from models.tables import Message
 from sms_gateway.senders import Sender
 
@@ -116,13 +116,14 @@ class Outbox:
 
     def run(self) -> None:
         """The sender loop (a thread in `serve`, the main loop of `f0care worker`)."""
-        released = False
+        released, handled = False, 1
         while not self._stop.is_set():
             try:
                 if not released:
                     self.release_stale_claims()
                     released = True
-                handled = self.run_once()
+                # Idle: look before claiming, as a claim is a write (SQLite: the one writer's turn).
+                handled = self.run_once() if handled or any_due(self.db, self.clock()) else 0
             except Exception:  # the database may be restarting: keep going
                 log.exception("outbox delivery failed; retrying")
                 handled = 0

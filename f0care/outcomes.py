@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import ColumnElement, and_, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from f0care.delivery import NEEDS_CALL, OPTED_OUT, RetryPolicy
-from models.db import update_rows
+from models.db import reading, update_rows
 from models.redact import redact
 from models.tables import Contact, Message, Patient
 from sms_gateway.senders import SendResult
@@ -45,14 +45,25 @@ class Outcome:
     at: datetime  # when the provider answered
 
 
-def claim(db: Engine, name: str, now: datetime, limit: int, ids: Sequence[int] | None = None) -> list[Claimed]:
-    """Mark up to `limit` due messages as being sent by `name` (priority, then age); what was claimed."""
+def _due(now: datetime) -> ColumnElement[bool]:
     m = MESSAGE
-    due = select(m.c.id).where(
+    return and_(
         m.c.direction == "out",
         m.c.status == "queued",
         or_(m.c.next_attempt_at.is_(None), m.c.next_attempt_at <= now),
     )
+
+
+def any_due(db: Engine, now: datetime) -> bool:
+    """Whether a message is waiting, read without a write transaction (an idle sender's poll)."""
+    with reading(db) as conn:
+        return conn.execute(select(MESSAGE.c.id).where(_due(now)).limit(1)).first() is not None
+
+
+def claim(db: Engine, name: str, now: datetime, limit: int, ids: Sequence[int] | None = None) -> list[Claimed]:
+    """Mark up to `limit` due messages as being sent by `name` (priority, then age); what was claimed."""
+    m = MESSAGE
+    due = select(m.c.id).where(_due(now))
     if ids is not None:
         due = due.where(m.c.id.in_(ids))
     due = due.order_by(m.c.priority, m.c.id).limit(limit)

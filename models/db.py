@@ -7,13 +7,15 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, bindparam, column, event, func, make_url, update
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from models import tables  # noqa: F401  (registers the tables)
 from models.sqlite_lock import WriterLock
+
+READ_ONLY = "f0care_read_only"  # execution option: see `reading`
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -42,6 +44,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")  # WAL: a reader waits for no writer and holds none up
+            return
         # One writer at a time: a conversation is read and written in one serialised transaction.
         if lock is None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -82,6 +87,12 @@ def _release_after(engine: Engine, lock: WriterLock) -> None:
 
 def _database_path(url: str) -> str:
     return make_url(url).database or "f0care.db"
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection that only reads: on SQLite its transaction takes neither the writer lock nor
+    BEGIN IMMEDIATE, so it never makes a writer wait (e.g. a sender polling an empty outbox)."""
+    return engine.connect().execution_options(**{READ_ONLY: True})
 
 
 def create_schema(engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -11,6 +12,8 @@ from sqlmodel import Session, col, select
 
 from f0care.delivery import RateLimiter, RetryPolicy
 from f0care.outbox import Outbox
+from f0care.outcomes import any_due
+from models.db import create_schema, make_engine
 from models.tables import Contact, Message, Patient
 from sms_gateway.senders import SendResult
 from tests.support.fakes import Clock
@@ -211,3 +214,16 @@ def queue_alert(db: Engine, clock: Clock, phone: str) -> None:
             )
         )
         s.commit()
+
+
+def test_an_idle_senders_look_at_the_outbox_does_not_wait_for_the_sqlite_writer(tmp_path: Path, clock: Clock) -> None:
+    db = make_engine(f"sqlite:///{tmp_path / 'f0care.db'}")
+    create_schema(db)
+    with Session(db) as writer:  # a webhook in the middle of its transaction
+        writer.add(Message(direction="out", phone="+84987000001", body="x", created_at=clock.now, status="queued"))
+        writer.flush()
+        # Were the look a write, it would queue behind this transaction (here: the same thread, for ever).
+        assert any_due(db, clock.now) is False
+        writer.commit()
+    assert any_due(db, clock.now) is True
+    db.dispose()
