@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, Row, bindparam, column, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session
@@ -36,16 +37,36 @@ def insert_ignoring(session: Session, model: Any, unique: str) -> Insert:
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=[unique])
 
 
+def insert_new(
+    session: Session, model: Any, unique: str, rows: Sequence[dict[str, Any]], *returning: ColumnElement[Any]
+) -> list[Row[Any]]:
+    """INSERT the rows whose `unique` value is new; `returning` of the rows inserted.
+
+    PostgreSQL gets INSERT ... SELECT FROM unnest(<one array per column>): the same SQL for any
+    number of rows, a few parameters instead of one per value (a batch of 500 prompts had 7,500).
+    """
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        return list(session.execute(insert_ignoring(session, model, unique).returning(*returning), rows))
+    table = model.__table__
+    names = list(rows[0])
+    arrays = [bindparam(f"p_{name}", type_=postgresql.ARRAY(table.c[name].type)) for name in names]
+    given = func.unnest(*arrays).table_valued(*(column(name) for name in names)).render_derived(name="v")
+    statement = (
+        postgresql.insert(table).from_select(names, select(*given.c)).on_conflict_do_nothing(index_elements=[unique])
+    )
+    params = {f"p_{name}": [row[name] for row in rows] for name in names}
+    return list(session.execute(statement.returning(*returning), params))
+
+
 def claim_keys(session: Session, keys: Sequence[str], now: datetime) -> set[str]:
     """Record scheduled-send keys; returns those that were new (the others were sent already)."""
     if not keys:
         return set()
-    statement = insert_ignoring(session, ScheduledSend, "key")
-    result = session.execute(
-        statement.returning(ScheduledSend.__table__.c.key),  # type: ignore[attr-defined]
-        [{"key": key, "created_at": now} for key in keys],
-    )
-    return {row[0] for row in result}
+    sent = ScheduledSend.__table__  # type: ignore[attr-defined]
+    rows = insert_new(session, ScheduledSend, "key", [{"key": key, "created_at": now} for key in keys], sent.c.key)
+    return {row[0] for row in rows}
 
 
 def enqueue(session: Session, items: Sequence[Outgoing], now: datetime) -> list[int]:
@@ -72,9 +93,8 @@ def enqueue(session: Session, items: Sequence[Outgoing], now: datetime) -> list[
         for item in items
     ]
     table = Message.__table__  # type: ignore[attr-defined]
-    statement = insert_ignoring(session, Message, "dedupe_key")
-    result = session.execute(statement.returning(table.c.id, table.c.dedupe_key), rows)
-    ids = {key: message_id for message_id, key in result}
+    inserted = insert_new(session, Message, "dedupe_key", rows, table.c.id, table.c.dedupe_key)
+    ids = {row.dedupe_key: row.id for row in inserted}
     links = [{"key": key, "message_id": ids[item.key]} for item in items if item.key in ids for key in item.covers]
     update_rows(session, ScheduledSend.__table__, "key", links)  # type: ignore[attr-defined]
     return list(ids.values())
