@@ -28,6 +28,9 @@ class Contact(SQLModel, table=True):
 
 
 class Patient(SQLModel, table=True):
+    # The fan-out pages through active patients by phone (keyset): equality on status, range and order on phone.
+    __table_args__ = (Index("ix_patient_status_phone", "status", "phone", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=8)
     full_name: str = Field(max_length=80)

@@ -1,0 +1,26 @@
+"""An index for the fan-out's pages of active patients by phone.
+
+Without it SQLite answers each page `status = 'active' AND phone > :after ORDER BY phone, id LIMIT n`
+from ix_patient_status with a sort of every active patient: one page cost a tenth of a second at
+200,000 patients, and the pages of a 1,000,000-patient morning added up to minutes.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_patient_status_phone", "patient", ["status", "phone", "id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_patient_status_phone", table_name="patient")
