@@ -171,12 +171,22 @@ def cost(data: dict[str, Any]) -> list[str]:
     ]
 
 
+KINDS = ("webhook (service)", "fan-out (service)", "fan-out (plain loop)", "fan-out (job alone, queueing)")
+
+
+def sorted_points(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """By database (in the run's order), then benchmark, then patients."""
+    dbs = list(dict.fromkeys(p["db"] for p in points))
+    kind = {name: i for i, name in enumerate(KINDS)}
+    return sorted(points, key=lambda p: (dbs.index(p["db"]), kind.get(p["bench"], len(KINDS)), p["patients"]))
+
+
 def scaling(data: dict[str, Any], plot: Path) -> list[str]:
     lines = [
         "| benchmark | database | patients | msg/s | µs per message | p99 ms | peak MB |",
         "|---|---|---|---|---|---|---|",
     ]
-    for p in data["points"]:
+    for p in sorted_points(data["points"]):
         lines.append(
             f"| {p['bench']} | {p['db']} | {fmt(p['patients'])} | {fmt(p['msg_per_s'], 0)} | "
             f"{fmt(p['us_per_message'], 0)} | {fmt(p.get('p99_ms'))} | {fmt(p.get('peak_mb'), 0)} |"

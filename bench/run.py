@@ -129,7 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         for name in only:
             path = RESULTS / f"{name}.json"
             if path.exists():
-                report.write(out, name, json.loads(path.read_text(encoding="utf-8")), PLOT)
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if name == "scaling" and data.get("plot"):
+                    from bench import scaling
+
+                    scaling.draw(data["points"], PLOT, log)
+                report.write(out, name, data, PLOT)
                 log(f"{name}: report block rewritten from {path}")
         return 0
     conf = settings(args)

@@ -95,6 +95,7 @@ def run(
                 point = _webhook_point(other, level)
                 if point:
                     points.append(point)
+                    notes.append(f"webhook, {db}, {other['patients']:,} patients: from benchmark 1's run, c={level}")
         if conf["big"]:
             # 1,000,000: the job alone (delivery at the measured rates would take hours); its memory is the question
             big = fanout.run(fanout.FanoutPlan(db, BIG, k, floor=False, deliver=False), workdir, log)
@@ -132,14 +133,20 @@ def draw(points: list[dict[str, Any]], path: Path, log: Any) -> bool:
     except ImportError:
         log("matplotlib is not installed: no plot (.venv/bin/pip install matplotlib)")
         return False
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    panels = (("webhook", "Webhook: µs of wall time per message"), ("fan-out", "Morning fan-out: µs per message"))
-    for ax, (prefix, title) in zip(axes, panels, strict=True):
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.2))
+    panels = (
+        ("webhook", "us_per_message", "Webhook: µs of wall time per message"),
+        ("fan-out", "us_per_message", "Morning fan-out: µs per message"),
+        ("", "peak_mb", "Peak MB of the largest process"),
+    )
+    for ax, (prefix, value, title) in zip(axes, panels, strict=True):
         series: dict[str, list[tuple[int, float]]] = {}
         for p in points:
-            if p["bench"].startswith(prefix) and p["us_per_message"]:
+            if p["bench"].startswith(prefix) and p.get(value):
                 label = f"{p['bench'].split('(')[1].rstrip(')')}, {p['db']}"
-                series.setdefault(label, []).append((p["patients"], p["us_per_message"]))
+                if not prefix:
+                    label = f"{p['bench'].split(' (')[0]} {label}"
+                series.setdefault(label, []).append((p["patients"], p[value]))
         for label, xy in sorted(series.items()):
             xy.sort()
             ax.plot([x for x, _ in xy], [y for _, y in xy], marker="o", label=label)
