@@ -43,7 +43,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@touch $(BENCH_STAMP)
 
-# Every number in docs/benchmarks.md, the 1,000,000-patient job included (about 30 minutes on 2 cores).
+# Every number in docs/benchmarks.md, the 1,000,000-patient job included (about 20 minutes on 2 cores).
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --big
 

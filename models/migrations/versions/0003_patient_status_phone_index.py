@@ -1,8 +1,9 @@
 """An index for the fan-out's pages of active patients by phone.
 
 Without it SQLite answers each page `status = 'active' AND phone > :after ORDER BY phone, id LIMIT n`
-from ix_patient_status with a sort of every active patient: one page cost a tenth of a second at
-200,000 patients, and the pages of a 1,000,000-patient morning added up to minutes.
+from ix_patient_status, sorting every active patient again for every page: work that grows with
+the square of the cohort (200,000 patients: 4.6 s of reads against 3.1 s with this index, under
+tracemalloc; at 1,000,000 it is 200 sorts of a million rows).
 
 Revision ID: 0003
 Revises: 0002
