@@ -23,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     started = time.time()
 
-    from f0care.cli_jobs import _context, parse_at
+    from f0care.cli.jobs import _context, parse_at
     from f0care.config import load_config
     from scheduler.runner import run_named
 

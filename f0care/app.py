@@ -5,19 +5,17 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify
-from twilio.request_validator import RequestValidator
 
 from f0care.runtime import Runtime
 from models.db import ping
-from sms_gateway.twilio_webhook import bp as twilio_bp
+from sms_gateway import twilio_webhook
 
 
 def create_app(runtime: Runtime) -> Flask:
     """A web app serving `runtime` (built once by the caller from the config)."""
     app = Flask("f0care")
     app.extensions["f0care"] = runtime
-    app.extensions["f0care.validator"] = RequestValidator(runtime.config.webhook_auth_token)
-    app.register_blueprint(twilio_bp)
+    twilio_webhook.install(app, runtime, runtime.config.webhook_auth_token, runtime.config.service.public_url)
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

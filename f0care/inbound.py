@@ -33,6 +33,7 @@ from models.apply import Applied, apply_effects
 from models.redact import redact
 from models.scheduled import insert_ignoring
 from models.tables import Message, Patient
+from sms_gateway.wire import Handled, InboundSms
 
 MESSAGES = Message.__table__  # type: ignore[attr-defined]
 # Built once: building a statement per message costs more than running it.
@@ -51,21 +52,6 @@ def _insert_inbound(session: Session) -> Any:
 MAX_BODY = 1600
 log = logging.getLogger("f0care.inbound")
 ATTEMPTS = 5  # a taken patient code or a write conflict: run the whole message again
-
-
-@dataclass(frozen=True)
-class InboundSms:
-    phone: str  # as the provider gave it
-    body: str
-    provider_sid: str | None = None
-    channel: str = "twilio"
-
-
-@dataclass(frozen=True)
-class Handled:
-    reply: str | None
-    queued_ids: tuple[int, ...] = ()
-    duplicate: bool = False
 
 
 def new_code() -> str:

@@ -12,12 +12,14 @@ from sqlalchemy.engine import Engine
 from dialogs import engine as dialog_engine
 from dialogs.program import Program
 from f0care.config import Config, to_program
-from f0care.delivery import RateLimiter, RetryPolicy
-from f0care.inbound import Handled, InboundSms, apology, receive, record_failed
-from f0care.outbox import Outbox, OutboxMode
+from f0care.inbound import apology, receive, record_failed
 from models.db import make_engine
 from scheduler.context import JobContext, OnCall, Schedule
+from sms_gateway.outbox.outbox import Outbox, OutboxMode
+from sms_gateway.outbox.receipts import record_status
+from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
 from sms_gateway.senders import ConsoleSender, Sender, TwilioSender
+from sms_gateway.wire import Handled, InboundSms
 
 Clock = Callable[[], datetime]
 log = logging.getLogger("f0care")
@@ -47,6 +49,10 @@ class Runtime:
             return Handled(apology(self.program))
         self.outbox.notify(handled.queued_ids)
         return handled
+
+    def record_receipt(self, provider_sid: str, status: str, error_code: int | None) -> bool:
+        """A provider's delivery receipt: the message's status moves forward, never back."""
+        return record_status(self.db, provider_sid, status, error_code)
 
 
 def make_sender(config: Config) -> Sender:

@@ -6,7 +6,6 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ from twilio.rest import Client
 
 from dialogs.text import segments
 from models.redact import DIGIT_RUN, redact
+from sms_gateway.wire import SendResult
 
 logger = logging.getLogger("f0care.sms")
 # The SDK logs every request's URL and headers at INFO: eleven lines per SMS, about a tenth of
@@ -30,18 +30,6 @@ http_logger = logging.getLogger("f0care.sms.http")
 
 # Twilio codes where a retry only costs money: bad number, opted out, carrier filter, ...
 PERMANENT_CODES = frozenset({21211, 21408, 21610, 21614, 30005, 30006, 30007})
-
-
-@dataclass(frozen=True)
-class SendResult:
-    ok: bool
-    provider_sid: str | None = None
-    status: str | None = None
-    segments: int | None = None
-    error: str | None = None
-    error_code: int | None = None
-    retryable: bool = False
-    retry_after: float | None = None
 
 
 class Sender(Protocol):

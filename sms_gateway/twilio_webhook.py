@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
-from f0care.inbound import InboundSms
-from f0care.receipts import record_status
-from f0care.runtime import Runtime
+from sms_gateway.wire import InboundPort, InboundSms
 
 bp = Blueprint("twilio", __name__)
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+EXTENSION = "sms_gateway.twilio"
+
+
+@dataclass(frozen=True)
+class TwilioEdge:
+    """What the webhook needs: the application, and how to check Twilio's signature."""
+
+    port: InboundPort
+    validator: RequestValidator
+    public_url: str  # the base URL Twilio calls (and signs), not the one behind the proxy
+
+
+def install(app: Flask, port: InboundPort, auth_token: str, public_url: str) -> None:
+    """Serve Twilio's webhooks in `app`, handing messages to `port`."""
+    app.extensions[EXTENSION] = TwilioEdge(port, RequestValidator(auth_token), public_url)
+    app.register_blueprint(bp)
 
 
 def twiml(text: str | None) -> Response:
@@ -20,6 +35,11 @@ def twiml(text: str | None) -> Response:
         return Response(TWIML_EMPTY, mimetype="text/xml")
     body = f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
     return Response(body, mimetype="text/xml")
+
+
+def _edge() -> TwilioEdge:
+    edge: TwilioEdge = current_app.extensions[EXTENSION]
+    return edge
 
 
 def signed_url(public_url: str) -> str:
@@ -30,11 +50,10 @@ def signed_url(public_url: str) -> str:
 
 def check_signature() -> dict[str, str]:
     """The form, once its X-Twilio-Signature is valid; 403 otherwise."""
-    validator: RequestValidator = current_app.extensions["f0care.validator"]
-    runtime: Runtime = current_app.extensions["f0care"]
+    edge = _edge()
     form = request.form.to_dict()
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not validator.validate(signed_url(runtime.config.service.public_url), form, signature):
+    if not signature or not edge.validator.validate(signed_url(edge.public_url), form, signature):
         abort(403)
     return form
 
@@ -44,19 +63,17 @@ def inbound() -> Response:
     form = check_signature()
     if not form.get("From"):
         abort(400)
-    runtime: Runtime = current_app.extensions["f0care"]
     sms = InboundSms(phone=form["From"], body=form.get("Body", ""), provider_sid=form.get("MessageSid"))
-    return twiml(runtime.receive(sms).reply)
+    return twiml(_edge().port.receive(sms).reply)
 
 
 @bp.post("/sms/twilio/status")
 def delivery_status() -> Response:
     """Twilio's delivery receipt: move the message's status forward, never backwards."""
     form = check_signature()
-    runtime: Runtime = current_app.extensions["f0care"]
     sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
     if not sid or not status:
         abort(400)
     error = form.get("ErrorCode")
-    record_status(runtime.db, sid, status.lower(), int(error) if error and error.isdigit() else None)
+    _edge().port.record_receipt(sid, status.lower(), int(error) if error and error.isdigit() else None)
     return Response(status=204)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from f0care.cli.simulator import sign
 from f0care.config import Config
 from f0care.runtime import Runtime
-from f0care.simulator import sign
 from models.tables import Message
 from tests.support.phone import Phone
 

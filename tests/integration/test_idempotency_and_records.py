@@ -11,7 +11,8 @@ from sqlmodel import col
 
 from f0care.runtime import Runtime
 from models.tables import Alert, Declaration, Message, Patient
-from sms_gateway.senders import ConsoleSender, SendResult
+from sms_gateway.senders import ConsoleSender
+from sms_gateway.wire import SendResult
 from tests.integration.journeys import (
     DOCTOR,
     PARENT,

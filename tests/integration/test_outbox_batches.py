@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from f0care.delivery import RateLimiter, RetryPolicy
-from f0care.outbox import Outbox
-from f0care.outcomes import any_due
 from models.db import create_schema, make_engine
 from models.tables import Contact, Message, Patient
-from sms_gateway.senders import SendResult
+from sms_gateway.outbox.claims import any_due
+from sms_gateway.outbox.outbox import Outbox
+from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
+from sms_gateway.wire import SendResult
 from tests.support.fakes import Clock
 
 OK = SendResult(ok=True, provider_sid=None, status="queued", segments=None)

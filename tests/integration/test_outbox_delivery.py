@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from f0care.delivery import RetryPolicy
-from f0care.outbox import Outbox
 from models.tables import Contact, Message, Patient
+from sms_gateway.outbox.outbox import Outbox
+from sms_gateway.outbox.rules import RetryPolicy
 from sms_gateway.senders import TwilioSender
 from tests.support.fakes import Clock
 from tests.support.twilio_stub import TwilioStub

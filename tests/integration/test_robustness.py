@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from f0care.cli.simulator import WEBHOOK, sign
 from f0care.config import Config
 from f0care.runtime import Runtime
-from f0care.simulator import WEBHOOK, sign
 from models.db import make_engine
 from models.tables import Message, Patient
 from tests.integration.journeys import DOCTOR, PATIENT, UNKNOWN, accept, register, rows

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from twilio.request_validator import RequestValidator
 
 from f0care.app import create_app
+from f0care.cli.simulator import WEBHOOK, sign
 from f0care.config import Config
 from f0care.runtime import Runtime, build_runtime
-from f0care.simulator import WEBHOOK, sign
 from models.db import create_schema, make_engine
 from models.tables import Contact, Message
 from tests.integration.journeys import PATIENT, rows

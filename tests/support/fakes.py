@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dialogs.text import segments
-from sms_gateway.senders import SendResult
+from sms_gateway.wire import SendResult
 
 
 @dataclass

@@ -7,8 +7,8 @@ from xml.etree import ElementTree
 
 from flask.testing import FlaskClient
 
+from f0care.cli.simulator import WEBHOOK, sign
 from f0care.config import Config
-from f0care.simulator import WEBHOOK, sign
 from tests.support.fakes import RecordingSender
 
 _sids = itertools.count(1)

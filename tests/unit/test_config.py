@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from dialogs.program import Level, QuestionKind, Role
 from f0care.config import Config, ConfigError, load_config, to_program
-from f0care.config_fields import area_key, fold_ascii
+from f0care.config.fields import area_key, fold_ascii
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "config.yaml"

@@ -6,7 +6,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from f0care.delivery import RateLimiter, RetryPolicy
+from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
 
 NOW = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 

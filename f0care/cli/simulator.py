@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from typing import TextIO
+from xml.etree import ElementTree
 
 import click
 from twilio.request_validator import RequestValidator
 
 from dialogs.phones import normalize_phone
 from f0care.app import create_app
+from f0care.cli.common import prepare_database
 from f0care.config import Config
 from f0care.runtime import build_runtime
 from sms_gateway.senders import ConsoleSender
@@ -38,8 +40,6 @@ def run_simulator(config: Config, phone: str, show_all: bool, lines: Iterable[st
             click.echo(f"  (to {to}) {body}")
 
     runtime = build_runtime(config, sender=ConsoleSender(sink=show))
-    from f0care.cli import prepare_database
-
     prepare_database(runtime.db)
     client = create_app(runtime).test_client()
     service_number = config.gateway.twilio.from_number or "F0CARE"
@@ -62,7 +62,5 @@ def run_simulator(config: Config, phone: str, show_all: bool, lines: Iterable[st
 
 
 def _messages(twiml: str) -> list[str]:
-    from xml.etree import ElementTree
-
     root = ElementTree.fromstring(twiml)
     return [m.text or "" for m in root.iter("Message")]

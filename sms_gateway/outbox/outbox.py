@@ -1,7 +1,7 @@
 """Delivery of the outbox: queued messages go to the gateway after their transaction commits.
 
 Senders claim due messages (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one
-writer at a time), send them, and record the outcomes a batch at a time (f0care.outcomes).
+writer at a time), send them, and record the outcomes a batch at a time (sms_gateway.outbox.claims).
 Transient failures are retried with backoff; permanent ones fail at once and flag the
 patient for a phone call. The one at-least-once window: a sender that dies after the
 provider accepted messages and before recording them (at most RECORD_EVERY_SECONDS of
@@ -22,9 +22,9 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from f0care.delivery import RateLimiter, RetryPolicy
-from f0care.outcomes import Claimed, Outcome, any_due, claim, record, release
 from models.tables import Message
+from sms_gateway.outbox.claims import Claimed, Outcome, any_due, claim, record, release
+from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
 from sms_gateway.senders import Sender
 
 log = logging.getLogger("f0care.outbox")

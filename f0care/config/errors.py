@@ -9,8 +9,8 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from f0care.config_fields import KeyPath, Problems
-from f0care.config_models import Config
+from f0care.config.fields import KeyPath, Problems
+from f0care.config.models import Config
 
 
 def describe_all(errors: list[ErrorDetails], unset: Mapping[KeyPath, list[str]]) -> list[str]:

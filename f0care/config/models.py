@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from f0care.config_defaults import DEFAULT_GUIDANCE, DEFAULT_QUESTIONS
-from f0care.config_fields import (
+from f0care.config.defaults import DEFAULT_GUIDANCE, DEFAULT_QUESTIONS
+from f0care.config.fields import (
     KeyPath,
     Model,
     Problems,
@@ -21,8 +21,8 @@ from f0care.config_fields import (
     as_text,
     region_of,
 )
-from f0care.config_questions import GuidanceConfig, QuestionConfig
-from f0care.config_sections import (
+from f0care.config.questions import GuidanceConfig, QuestionConfig
+from f0care.config.sections import (
     DatabaseConfig,
     EscalationConfig,
     GatewayConfig,

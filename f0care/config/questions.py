@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from f0care.config_fields import KeyPath, Model, Problems, fold_ascii
+from f0care.config.fields import KeyPath, Model, Problems, fold_ascii
 
 GUIDANCE_MAX_CHARS = 280  # two SMS once folded to ASCII
 _QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]*$")

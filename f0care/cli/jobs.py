@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import click
+from sqlmodel import Session
 
+from f0care.cli.common import load, prepare_database
 from f0care.config import Config
-from f0care.outbox import Outbox, OutboxMode
+from f0care.runtime import build_runtime, job_context
 from scheduler.context import JobContext
+from scheduler.digest import collect
+from scheduler.jobs import jobs as table
+from scheduler.leader import Leadership, wait_for_leadership
+from scheduler.runner import run_named, start, trigger
+from sms_gateway.outbox.outbox import Outbox, OutboxMode
 
 
 def _context(config: Config, mode: OutboxMode = "inline") -> tuple[JobContext, Outbox]:
     """Jobs wired to the configured database and gateway."""
-    from f0care.cli import prepare_database
-    from f0care.runtime import build_runtime, job_context
-
     runtime = build_runtime(config, outbox_mode=mode)
     prepare_database(runtime.db)
     return job_context(runtime), runtime.outbox
@@ -36,7 +39,7 @@ def parse_at(text: str | None, timezone: str) -> datetime | None:
     return moment.replace(tzinfo=ZoneInfo(timezone))
 
 
-def register(main: click.Group, load: Callable[[click.Context], Config]) -> None:
+def register(main: click.Group) -> None:
     """Add the scheduling commands to the `f0care` group."""
 
     @main.group()
@@ -47,10 +50,7 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
     @click.pass_context
     def jobs_list(ctx: click.Context) -> None:
         """Each job, when it runs, and its next run time."""
-        from scheduler.jobs import jobs as table
-        from scheduler.runner import trigger
-
-        config = load(ctx.find_root())
+        config = load(ctx)
         jctx, _outbox = _context(config)
         now = datetime.now(jctx.tz)
         for name, job in table(jctx).items():
@@ -64,10 +64,7 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
     @click.pass_context
     def jobs_run(ctx: click.Context, name: str, at: str | None) -> None:
         """Run one job now (or as if at --at), then deliver what it queued."""
-        from scheduler.jobs import jobs as table
-        from scheduler.runner import run_named
-
-        config = load(ctx.find_root())
+        config = load(ctx)
         jctx, outbox = _context(config)
         names = table(jctx)
         if name not in names:
@@ -83,9 +80,6 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
     @click.pass_context
     def scheduler_cmd(ctx: click.Context) -> None:
         """Run the scheduler alone (production: one such process; web workers run none)."""
-        from scheduler.leader import Leadership, wait_for_leadership
-        from scheduler.runner import start
-
         config = load(ctx)
         jctx, _outbox = _context(config, "external")  # `f0care worker` or `serve` delivers
         stop = threading.Event()
@@ -106,10 +100,6 @@ def register(main: click.Group, load: Callable[[click.Context], Config]) -> None
     @click.pass_context
     def report(ctx: click.Context, clinic_id: str | None, day_text: str | None) -> None:
         """The full daily digest per clinic: who has not declared, yellow, open red alerts, ..."""
-        from sqlmodel import Session
-
-        from scheduler.digest import collect
-
         config = load(ctx)
         jctx, _outbox = _context(config)
         try:

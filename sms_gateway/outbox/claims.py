@@ -16,11 +16,11 @@ from sqlalchemy import ColumnElement, and_, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from f0care.delivery import NEEDS_CALL, OPTED_OUT, RetryPolicy
 from models.db import reading, update_rows
 from models.redact import redact
 from models.tables import Contact, Message, Patient
-from sms_gateway.senders import SendResult
+from sms_gateway.outbox.rules import NEEDS_CALL, OPTED_OUT, RetryPolicy
+from sms_gateway.wire import SendResult
 
 log = logging.getLogger("f0care.outbox")
 MESSAGE = Message.__table__  # type: ignore[attr-defined]

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
-from collections.abc import Callable
+import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from werkzeug.serving import run_simple
 
-from f0care.cli_jobs import register as register_jobs
-from f0care.config import Config, ConfigError, load_config
-
-EXIT_CONFIG = 2
-
-
-def _load(ctx: click.Context) -> Config:
-    try:
-        return load_config(ctx.obj.get("config_path"))
-    except ConfigError as error:
-        click.echo(f"config error:\n{error}", err=True)
-        ctx.exit(EXIT_CONFIG)
-        raise  # unreachable; ctx.exit raises
+from dialogs.phones import normalize_phone
+from f0care.app import create_app
+from f0care.cli.common import EXIT_CONFIG, current_revision, load, prepare_database
+from f0care.cli.jobs import register as register_jobs
+from f0care.cli.simulator import run_simulator
+from f0care.runtime import build_runtime, job_context
+from models import store
+from models.db import make_engine
+from models.migrate import SchemaMismatch, current, upgrade
+from models.redact import redact
+from scheduler.leader import Leadership
+from scheduler.runner import start
 
 
 @click.group()
@@ -38,14 +39,14 @@ def main(ctx: click.Context, config_path: str | None) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-register_jobs(main, _load)
+register_jobs(main)
 
 
 @main.command("check-config")
 @click.pass_context
 def check_config(ctx: click.Context) -> None:
     """Validate the config file and summarise it."""
-    config = _load(ctx)
+    config = load(ctx)
     staff = sum(len(c.staff) for c in config.clinics)
     click.echo(
         f"config OK: {config.service.name}, {len(config.clinics)} clinics, {staff} staff, "
@@ -63,36 +64,13 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Create or migrate the database."""
-    from models.migrate import SchemaMismatch, current, upgrade
-
-    config = _load(ctx.find_root())
+    config = load(ctx)
     try:
         upgrade(config.database.url)
     except SchemaMismatch as error:
         click.echo(f"database error:\n{error}", err=True)
         ctx.exit(EXIT_CONFIG)
     click.echo(f"database is up to date (revision {current_revision(config.database.url, current)})")
-
-
-def prepare_database(engine: Engine) -> None:
-    """Create or migrate the database before a command uses it; a mismatch is explained, exit 2."""
-    from models.migrate import SchemaMismatch, upgrade
-
-    try:
-        upgrade(engine)
-    except SchemaMismatch as error:
-        click.echo(f"database error:\n{error}", err=True)
-        sys.exit(EXIT_CONFIG)
-
-
-def current_revision(url: str, current: Callable[[Engine], str | None]) -> str:
-    from models.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        return current(engine) or "none"
-    finally:
-        engine.dispose()
 
 
 @main.command()
@@ -102,21 +80,11 @@ def current_revision(url: str, current: Callable[[Engine], str | None]) -> str:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
     """Run the service (webhook, outbox sender and scheduler) on the embedded defaults."""
-    from werkzeug.serving import run_simple
-
-    from f0care.app import create_app
-    from f0care.runtime import build_runtime
-    from models.db import make_engine
-
-    config = _load(ctx)
+    config = load(ctx)
     db = make_engine(config.database.url)
     prepare_database(db)  # before the sender thread starts
     runtime = build_runtime(config, db=db, outbox_mode="thread")
     if not no_scheduler:
-        from f0care.runtime import job_context
-        from scheduler.leader import Leadership
-        from scheduler.runner import start
-
         lead = Leadership(runtime.db)  # held (a live reference) for as long as this process serves
         ctx.call_on_close(lead.release)
         if lead.try_acquire():
@@ -137,12 +105,7 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
 @click.pass_context
 def worker(ctx: click.Context, once: bool) -> None:
     """Deliver the outbox (production: run one or more; they never send a message twice)."""
-    import signal
-    import threading
-
-    from f0care.runtime import build_runtime
-
-    config = _load(ctx)
+    config = load(ctx)
     runtime = build_runtime(config)
     outbox = runtime.outbox
     if once:
@@ -164,9 +127,7 @@ def worker(ctx: click.Context, once: bool) -> None:
 @click.pass_context
 def simulate(ctx: click.Context, phone: str, show_all: bool) -> None:
     """A phone in the terminal: each line goes to the webhook as an SMS from PHONE."""
-    from f0care.simulator import run_simulator
-
-    config = _load(ctx)
+    config = load(ctx)
     sys.exit(run_simulator(config, phone, show_all, sys.stdin, interactive=sys.stdin.isatty()))
 
 
@@ -178,14 +139,7 @@ def simulate(ctx: click.Context, phone: str, show_all: bool) -> None:
 @click.pass_context
 def outbox(ctx: click.Context, to: str | None, as_json: bool, failed: bool, limit: int) -> None:
     """The latest outbound messages (newest first)."""
-    from sqlmodel import Session
-
-    from dialogs.phones import normalize_phone
-    from models import store
-    from models.db import make_engine
-    from models.redact import redact
-
-    config = _load(ctx)
+    config = load(ctx)
     engine = make_engine(config.database.url)
     prepare_database(engine)
     number = normalize_phone(to, config.service.country) if to else None

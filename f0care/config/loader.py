@@ -1,4 +1,4 @@
-"""The administrators' configuration: `load_config` reads config.yaml once; `to_program` hands the engine its part.
+"""Loading config.yaml: `load_config` reads it once; `to_program` hands the engine its part.
 
 Nothing is read at import time. Every mistake in the file becomes a `ConfigError`
 whose message lists each problem on its own line, with the key path and the fix.
@@ -25,11 +25,12 @@ from dialogs.program import (
     Rule,
     Staff,
 )
-from f0care.config_errors import describe_all, show
-from f0care.config_fields import KeyPath
-from f0care.config_models import ClinicConfig, Config, StaffConfig
-from f0care.config_questions import GuidanceConfig, LangText, QuestionConfig, RuleConfig
-from f0care.config_sections import (
+from f0care.config.errors import describe_all, show
+from f0care.config.fields import KeyPath
+from f0care.config.models import ClinicConfig, Config, StaffConfig
+from f0care.config.questions import GuidanceConfig, LangText, QuestionConfig, RuleConfig
+from f0care.config.reader import YamlProblem, read_yaml
+from f0care.config.sections import (
     DatabaseConfig,
     EscalationConfig,
     GatewayConfig,
@@ -38,7 +39,6 @@ from f0care.config_sections import (
     ServiceConfig,
     TwilioConfig,
 )
-from f0care.config_yaml import YamlProblem, read_yaml
 
 __all__ = [
     "ClinicConfig",

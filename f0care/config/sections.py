@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from f0care.config_fields import (
+from f0care.config.fields import (
     DEV_SECRET_KEY,
     KeyPath,
     Model,
