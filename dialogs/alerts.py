@@ -12,7 +12,7 @@ from dialogs.templates import Texts
 
 
 def staff_texts(program: Program) -> Texts:
-    return Texts(program.default_language, program.sms_ascii)
+    return program.texts(program.default_language)
 
 
 def red_alert(

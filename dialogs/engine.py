@@ -33,7 +33,7 @@ ACTIONS = {
 
 def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
     """Handle one inbound message from `ctx.phone` in conversation `conv`."""
-    texts = Texts(ctx.language, ctx.program.sms_ascii)
+    texts = ctx.program.texts(ctx.language)
     if conv.expired(now):
         conv = Conversation()
     found = match(text)

@@ -43,7 +43,7 @@ def test_result(patient: PatientView, negative: bool, ctx: Context, texts: Texts
         until = next_test_day(patient, program, today)
         effects.append(ExtendMonitoring(patient.code, until, "test"))
         if day_of(patient, today) >= final_day(patient):
-            staff = Texts(program.default_language, program.sms_ascii)
+            staff = program.texts(program.default_language)
             note = staff("still_positive_staff", code=patient.code, name=patient.full_name, day=day_of(patient, today))
             effects += [SendSms(s.phone, note, "staff", patient.code) for s in program.clinic(patient.clinic_id).staff]
         effects.append(Reply(texts("test_positive_patient", code=patient.code, date=dm(until))))
@@ -51,7 +51,7 @@ def test_result(patient: PatientView, negative: bool, ctx: Context, texts: Texts
     if program.auto_discharge:
         return Step(Conversation(), tuple(effects + end(patient, "auto", program)))
     clinic = program.clinic(patient.clinic_id)
-    staff = Texts(program.default_language, program.sms_ascii)
+    staff = program.texts(program.default_language)
     note = staff("test_negative_staff", code=patient.code, name=patient.full_name, day=day_of(patient, today))
     effects += [SendSms(s.phone, note, "staff", patient.code) for s in clinic.staff]
     effects.append(Reply(texts("test_negative_patient", code=patient.code)))
@@ -60,7 +60,7 @@ def test_result(patient: PatientView, negative: bool, ctx: Context, texts: Texts
 
 def closing(patient: PatientView, program: Program) -> str:
     clinic = program.clinic(patient.clinic_id)
-    texts = Texts(patient.language, program.sms_ascii)
+    texts = program.texts(patient.language)
     return texts("closing", name=patient.full_name, code=patient.code, clinic_phone=clinic.phone)
 
 
@@ -74,7 +74,7 @@ def end(patient: PatientView, by: str, program: Program) -> list[Effect]:
 
 def staff_end(patient: PatientView, staff: Staff, program: Program) -> tuple[Effect, ...]:
     """`XONG <CODE>`."""
-    texts = Texts(program.default_language, program.sms_ascii)
+    texts = program.texts(program.default_language)
     reply = Reply(texts("staff_ended", code=patient.code, name=patient.full_name))
     return (*end(patient, staff.name, program), reply)
 
@@ -83,13 +83,13 @@ def staff_extend(
     patient: PatientView, days_text: str, staff: Staff, program: Program, now: datetime
 ) -> tuple[Effect, ...]:
     """`TIEP <CODE> <days>`: keep monitoring that many more days from today."""
-    texts = Texts(program.default_language, program.sms_ascii)
+    texts = program.texts(program.default_language)
     word = days_text.split()[0] if days_text.split() else ""
     if not is_digits(word) or not 1 <= int(word) <= MAX_EXTENSION_DAYS:
         return (Reply(texts("staff_extend_format", code=patient.code)),)
     until = local_today(now, program.timezone) + timedelta(days=int(word))
     clinic = program.clinic(patient.clinic_id)
-    told = Texts(patient.language, program.sms_ascii)
+    told = program.texts(patient.language)
     notice = told("patient_extended", clinic=clinic.name, code=patient.code, date=dm(until))
     return (
         ExtendMonitoring(patient.code, until, staff.name),

@@ -26,7 +26,7 @@ def sos(conv: Conversation, message: str, quoted: bool, ctx: Context, texts: Tex
     patients = [p for p in ctx.patients if p.status in ("active", "pending")]
     if not patients:
         return Step(conv, (Reply(texts("sos_unregistered")),))
-    staff = Texts(ctx.program.default_language, ctx.program.sms_ascii)
+    staff = ctx.program.texts(ctx.program.default_language)
     reason = staff.raw("sos_reason")
     if quoted:
         reason = staff.raw("message_reason").format(text=fold(" ".join(message.split()))[:60])
@@ -87,5 +87,5 @@ def opt(conv: Conversation, opted_out: bool, ctx: Context, texts: Texts) -> Step
 
 
 def language(conv: Conversation, language: str, ctx: Context) -> Step:
-    texts = Texts(language, ctx.program.sms_ascii)
+    texts = ctx.program.texts(language)
     return Step(conv, (SetLanguage(language), Reply(texts("language_set"))))

@@ -11,6 +11,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from dialogs.areas import AreaIndex
+from dialogs.templates import Catalogue, Texts
 
 
 class Level(StrEnum):
@@ -64,6 +65,7 @@ class Question:
     allowed_digits: str = ""  # for DIGITS
     rules: tuple[Rule, ...] = ()
     unit: str = ""
+    example: str = ""  # a typical answer, shown in the prompts' example ("98"); "" when not set
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Program:
     secret: str = ""  # server secret (service.secret_key): keys the one-time code hashes
     emergency_phrases: tuple[str, ...] = ("CAP CUU", "KHO THO", "TIM TAI", "NGAT")
     staff_by_phone: dict[str, Staff] = field(default_factory=dict)
+    catalogue: Catalogue = field(default_factory=Catalogue)  # the texts in force, built by the host
 
     def __post_init__(self) -> None:
         if not self.staff_by_phone:
@@ -117,6 +120,10 @@ class Program:
     def area_index(self) -> AreaIndex:
         """Ward and commune names of every clinic, for matching what patients type."""
         return AreaIndex([(area, c.id) for c in self.clinics for area in c.areas])
+
+    def texts(self, language: str) -> Texts:
+        """The texts in `language` (the default language when unknown), folded as `sms_ascii` says."""
+        return self.catalogue.texts(language, self.default_language)
 
     def clinic(self, clinic_id: str) -> Clinic:
         for clinic in self.clinics:

@@ -150,7 +150,7 @@ def submit(data: dict[str, Any], ctx: Context, texts: Texts, now: datetime) -> S
     patient = draft_patient(data, ctx.new_code)
     clinic = ctx.program.clinic(patient.clinic_id)
     today = local_today(now, ctx.program.timezone)
-    staff_texts = Texts(ctx.program.default_language, ctx.program.sms_ascii)
+    staff_texts = ctx.program.texts(ctx.program.default_language)
     effects: list[Effect] = [
         CreatePatient(
             code=patient.code,

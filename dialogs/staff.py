@@ -17,7 +17,7 @@ from dialogs.program import Program, Staff
 from dialogs.registration import clean_name
 from dialogs.render import is_code, local_now, local_today, national, whole_age
 from dialogs.state import PatientView
-from dialogs.templates import T, Texts
+from dialogs.templates import Texts
 from dialogs.text import fold, normalize, parse_birth
 
 VERBS = {
@@ -74,13 +74,13 @@ def parse(text: str) -> Command | None:
 
 def help_reply(program: Program) -> tuple[Effect, ...]:
     """What staff get for text that is not a command."""
-    texts = Texts(program.default_language, program.sms_ascii)
+    texts = program.texts(program.default_language)
     return (Reply(texts("staff_help")),)
 
 
 def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]:
     """Carry out one staff command; always answers the staff member."""
-    texts = Texts(ctx.program.default_language, ctx.program.sms_ascii)
+    texts = ctx.program.texts(ctx.program.default_language)
     if cmd.verb == "register":
         return register(cmd, ctx, texts, now)
     clinic = ctx.program.clinic(ctx.staff.clinic_id)
@@ -116,7 +116,7 @@ def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]
         )
     if not cmd.rest:
         return (Reply(texts("staff_reject_needs_reason", code=patient.code)),)
-    told = Texts(patient.language, ctx.program.sms_ascii)
+    told = ctx.program.texts(patient.language)
     notice = told(
         "rejected_to_registrant",
         clinic=clinic.name,
@@ -138,7 +138,7 @@ def _monitor_until(patient: PatientView, program: Program, now: datetime) -> dat
 
 def _status(texts: Texts, status: str) -> str:
     key = "status_" + status
-    return texts.raw(key) if key in T else status
+    return texts.raw(key) if key in texts else status
 
 
 def _already(patient: PatientView, texts: Texts, ctx: StaffContext) -> str:
@@ -161,7 +161,7 @@ def acknowledge(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[
     if ctx.open_alerts == 0:
         return (Reply(texts("staff_no_alerts", code=patient.code, name=patient.full_name)),)
     clinic = ctx.program.clinic(patient.clinic_id)
-    told = Texts(patient.language, ctx.program.sms_ascii)
+    told = ctx.program.texts(patient.language)
     notice = told("ack_patient", staff=ctx.staff.name, clinic=clinic.name, code=patient.code)
     reply = texts(
         "staff_acked", count=ctx.open_alerts, code=patient.code, name=patient.full_name, phone=national(patient.phone)
@@ -175,7 +175,7 @@ def acknowledge(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[
 
 def welcome(patient: PatientView, program: Program) -> str:
     clinic = program.clinic(patient.clinic_id)
-    texts = Texts(patient.language, program.sms_ascii)
+    texts = program.texts(patient.language)
     return texts("welcome", name=patient.full_name, clinic=clinic.name, code=patient.code, deadline=program.deadline)
 
 

@@ -26,7 +26,6 @@ from dialogs.phones import normalize_phone
 from dialogs.program import Program, Staff
 from dialogs.render import CODE_FIRST, CODE_REST, local_now, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step
-from dialogs.templates import Texts
 from dialogs.text import segments
 from models import store
 from models.apply import Applied, apply_effects
@@ -89,7 +88,7 @@ def transient(error: OperationalError) -> bool:
 
 def apology(program: Program) -> str:
     """What a patient reads when the service itself failed: never silence."""
-    texts = Texts(program.default_language, program.sms_ascii)
+    texts = program.texts(program.default_language)
     return texts("service_error")
 
 

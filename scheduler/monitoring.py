@@ -8,7 +8,6 @@ from sqlmodel import Session, col, select
 
 from dialogs import monitoring
 from dialogs.alerts import staff_texts
-from dialogs.templates import Texts
 from models import store
 from models.scheduled import Outgoing, enqueue
 from models.tables import Contact, Patient
@@ -50,7 +49,7 @@ def end_of_monitoring(ctx: JobContext, now: datetime) -> JobReport:
             elif patient.test_asked_on is None and patient.monitor_until <= today and patient.phone not in opted:
                 patient.test_asked_on = today
                 patient.test_result = None
-                texts = Texts(patient.language, ctx.program.sms_ascii)
+                texts = ctx.program.texts(patient.language)
                 text = texts("test_request", code=f"{patient.code}: ", day=monitoring.day_of(view, today))
                 items.append(Outgoing(f"test:{patient.id}:{today}", patient.phone, text, "prompt", patient.id))
                 asked += 1

@@ -109,17 +109,17 @@ KeyOf = Callable[[Recipient], str]
 
 
 @lru_cache(maxsize=64)
-def _prompt(language: str, ascii_only: bool, day: date) -> str:
+def _prompt(texts: Texts, day: date) -> str:
     """The prompt to a phone of one patient: the same text for every such phone of a language."""
-    return Texts(language, ascii_only)("daily_prompt", code="", date=dm(day))
+    return texts("daily_prompt", code="", date=dm(day))
 
 
 def prompt_messages(people: list[Recipient], day: date, key_of: KeyOf, ctx: JobContext) -> list[Outgoing]:
     """One prompt per patient, or one shared message for a household when that costs fewer segments."""
-    texts = Texts(people[0].language, ctx.program.sms_ascii)
+    texts = ctx.program.texts(people[0].language)
     phone = people[0].phone
     if len(people) == 1:
-        text = _prompt(people[0].language, ctx.program.sms_ascii, day)
+        text = _prompt(texts, day)
         key = key_of(people[0])
         return [Outgoing(key, phone, text, "prompt", people[0].patient_id, (key,))]
     each = [texts("daily_prompt", code=f"{p.code}: ", date=dm(day)) for p in people]
@@ -134,7 +134,7 @@ def prompt_messages(people: list[Recipient], day: date, key_of: KeyOf, ctx: JobC
 
 
 def reminder_messages(people: list[Recipient], day: date, key_of: KeyOf, ctx: JobContext) -> list[Outgoing]:
-    texts = Texts(people[0].language, ctx.program.sms_ascii)
+    texts = ctx.program.texts(people[0].language)
     codes = " ".join(p.code for p in people) + ": " if len(people) > 1 else ""
     text = texts("reminder", code=codes, date=dm(day), deadline=ctx.schedule.deadline)
     pid = people[0].patient_id if len(people) == 1 else None

@@ -11,6 +11,7 @@ from typing import Any, Final
 DEFAULT_QUESTIONS: Final[tuple[dict[str, Any], ...]] = (
     {
         "key": "spo2",
+        "example": "98",
         "kind": "number",
         "label": {"vi": "SpO2 (%)", "en": "SpO2 (%)"},
         "min": 70,
@@ -24,6 +25,7 @@ DEFAULT_QUESTIONS: Final[tuple[dict[str, Any], ...]] = (
     },
     {
         "key": "breaths",
+        "example": "18",
         "kind": "number",
         "label": {"vi": "Nhịp thở/phút", "en": "Breaths/min"},
         "min": 5,
@@ -38,6 +40,7 @@ DEFAULT_QUESTIONS: Final[tuple[dict[str, Any], ...]] = (
     },
     {
         "key": "pulse",
+        "example": "86",
         "kind": "number",
         "label": {"vi": "Mạch/phút", "en": "Pulse/min"},
         "min": 30,
@@ -50,6 +53,7 @@ DEFAULT_QUESTIONS: Final[tuple[dict[str, Any], ...]] = (
     },
     {
         "key": "temperature",
+        "example": "37.5",
         "kind": "number",
         "label": {"vi": "Nhiệt độ", "en": "Temperature"},
         "min": 34,
@@ -62,12 +66,14 @@ DEFAULT_QUESTIONS: Final[tuple[dict[str, Any], ...]] = (
     },
     {
         "key": "breathless",
+        "example": "0",
         "kind": "yesno",
         "label": {"vi": "Khó thở/đau ngực (0/1)", "en": "Breathless/chest pain (0/1)"},
         "rules": [{"level": "red", "op": "==", "value": 1}],
     },
     {
         "key": "signs",
+        "example": "0",
         "kind": "digits",
         "label": {"vi": "Dấu hiệu khác (0-4)", "en": "Other signs (0-4)"},
         "allowed_digits": "01234",
@@ -77,6 +83,10 @@ DEFAULT_QUESTIONS: Final[tuple[dict[str, Any], ...]] = (
         ],
     },
 )
+
+# A typical healthy answer to each default question, for the prompts' "VD: 98 18 86 37.5 0 0";
+# also used when config.yaml lists a default question without its own example.
+DEFAULT_EXAMPLES: Final[dict[str, str]] = {str(q["key"]): str(q["example"]) for q in DEFAULT_QUESTIONS}
 
 DEFAULT_GUIDANCE: Final[tuple[dict[str, Any], ...]] = (
     {

@@ -25,6 +25,7 @@ from dialogs.program import (
     Rule,
     Staff,
 )
+from f0care.config.defaults import DEFAULT_EXAMPLES
 from f0care.config.errors import describe_all, show
 from f0care.config.fields import KeyPath
 from f0care.config.models import ClinicConfig, Config, StaffConfig
@@ -39,6 +40,7 @@ from f0care.config.sections import (
     ServiceConfig,
     TwilioConfig,
 )
+from f0care.config.texts import TextsConfig, texts_problems, with_texts
 
 __all__ = [
     "ClinicConfig",
@@ -55,6 +57,7 @@ __all__ = [
     "ScheduleConfig",
     "ServiceConfig",
     "StaffConfig",
+    "TextsConfig",
     "TwilioConfig",
     "load_config",
     "to_program",
@@ -87,15 +90,26 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
     if env.get("DATABASE_URL") and isinstance(data.get("database", {}), dict | None):
         data["database"] = {**(data.get("database") or {}), "url": env["DATABASE_URL"]}
     try:
-        return Config.model_validate(data, context={"region": _region(data)})
+        config = Config.model_validate(data, context={"region": _region(data)})
     except ValidationError as exc:
-        lines = describe_all(exc.errors(), unset)
-        count = f"{len(lines)} problem{'s' if len(lines) > 1 else ''}"
-        raise ConfigError(f"{source}: {count} to fix:\n" + "\n".join(f"  {line}" for line in lines)) from None
+        raise _problems(source, describe_all(exc.errors(), unset)) from None
+    lines = texts_problems(config.texts, _bare_program(config))
+    if lines:
+        raise _problems(source, lines)
+    return config
+
+
+def _problems(source: Path, lines: list[str]) -> ConfigError:
+    count = f"{len(lines)} problem{'s' if len(lines) > 1 else ''}"
+    return ConfigError(f"{source}: {count} to fix:\n" + "\n".join(f"  {line}" for line in lines))
 
 
 def to_program(config: Config) -> Program:
-    """The engine's view of the configuration: clinics, questions and guidance as frozen dataclasses."""
+    """The engine's view of the configuration: clinics, questions, guidance and texts as frozen dataclasses."""
+    return with_texts(_bare_program(config), config.texts)
+
+
+def _bare_program(config: Config) -> Program:
     return Program(
         name=config.service.name,
         timezone=config.service.timezone,
@@ -146,6 +160,7 @@ def _question(question: QuestionConfig) -> Question:
         allowed_digits=question.allowed_digits,
         rules=rules,
         unit=question.unit,
+        example=question.example or DEFAULT_EXAMPLES.get(question.key, ""),
     )
 
 

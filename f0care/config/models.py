@@ -29,6 +29,7 @@ from f0care.config.sections import (
     ScheduleConfig,
     ServiceConfig,
 )
+from f0care.config.texts import TextsConfig
 
 _CLINIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -86,6 +87,7 @@ class Config(Model):
         min_length=1,
     )
     guidance: tuple[GuidanceConfig, ...] = Field(default_factory=lambda: _defaults(GuidanceConfig, DEFAULT_GUIDANCE))
+    texts: TextsConfig = Field(default_factory=TextsConfig)
 
     @property
     def webhook_auth_token(self) -> str:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from dialogs.text import parse_number
 from f0care.config.fields import KeyPath, Model, Problems, fold_ascii
 
 GUIDANCE_MAX_CHARS = 280  # two SMS once folded to ASCII
@@ -84,6 +85,12 @@ class QuestionConfig(Model):
     none_words: tuple[str, ...] = ()
     allowed_digits: str = ""
     rules: tuple[RuleConfig, ...] = ()
+    example: str | None = None  # a typical answer for the prompts' example, e.g. "98"
+
+    @field_validator("example", mode="before")
+    @classmethod
+    def _example_as_text(cls, value: object) -> object:
+        return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else value
 
     @field_validator("key")
     @classmethod
@@ -128,11 +135,36 @@ class QuestionConfig(Model):
                     'is missing; digits questions list their menu, e.g. "01234"',
                 )
             )
+        if self.example is not None and not self._answers(self.example):
+            problems.append(
+                (("example",), f'"{self.example}" is not an answer to this question; {self._example_hint()}')
+            )
         for index, rule in enumerate(self.rules):
             problems.extend((("rules", index, *path), text) for path, text in self._rule_problems(rule))
         if problems:
             raise Problems(problems)
         return self
+
+    def _answers(self, text: str) -> bool:
+        if self.kind == "yesno":
+            return text in ("0", "1")
+        if self.kind == "digits":
+            return bool(text) and all(ch in self.allowed_digits for ch in text)
+        number = parse_number(text)
+        low = self.min if self.min is not None else float("-inf")
+        high = self.max if self.max is not None else float("inf")
+        return number is not None and low <= number <= high
+
+    def _example_hint(self) -> str:
+        if self.kind == "yesno":
+            return "write 0 or 1"
+        if self.kind == "digits":
+            return f'write digits from "{self.allowed_digits}"'
+        return (
+            f"write a number between {self.min:g} and {self.max:g}"
+            if None not in (self.min, self.max)
+            else "write a number"
+        )
 
     def _rule_problems(self, rule: RuleConfig) -> list[tuple[KeyPath, str]]:
         if self.kind == "digits" and rule.op is not None:

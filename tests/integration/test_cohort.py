@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, select
 
-from dialogs.templates import Texts
 from dialogs.text import segments
 from f0care.runtime import Runtime, job_context
 from models.tables import Alert, Message, Patient
@@ -259,7 +258,7 @@ def test_the_household_prompt_the_digest_and_the_on_call_alert_say_what_they_sho
         outbound = list(session.exec(select(Message).where(Message.direction == "out")))
     household = [m for m in outbound if m.phone == HOUSEHOLD.number and (m.dedupe_key or "").startswith("prompt:")]
     codes = cohort.codes[HOUSEHOLD.name]
-    texts = Texts("vi", True)
+    texts = runtime.program.texts("vi")
     separate = sum(segments(texts("daily_prompt", code=f"{code}: ", date="26/11")) for code in codes)
     assert len(household) == 11
     for prompt in household:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from string import Formatter
 
 import pytest
 
@@ -21,13 +20,17 @@ from dialogs.program import Program
 from dialogs.render import options, risks
 from dialogs.staff import handle, parse, welcome
 from dialogs.state import Conversation, PatientView
-from dialogs.templates import T, Texts
-from dialogs.text import is_gsm7, to_sms
-from dialogs.triage import evaluate, short_label, show
+from dialogs.templates import placeholders as template_placeholders
+from dialogs.templates.checks import BUILT_BY_CALLERS
+from dialogs.templates.values import PROGRAM_PLACEHOLDERS
+from dialogs.templates.widest import FREE_TEXT500, NAME60, REASON120, widest_values
+from dialogs.text import is_gsm7
+from dialogs.triage import evaluate
+from f0care.config.texts import shipped_templates
 from tests.unit.conftest import NOW, STRANGER_PHONE, TODAY, context, day, patient, staff_context
 
 Answers = dict[str, float | str | None]
-NAME60 = "Nguyen Thi Phuong Thao Hoang Le Minh Chau Bao Ngoc Tran Linh"
+SHIPPED = shipped_templates()
 TWO_SEGMENTS = 306
 ONE_SEGMENT = 160
 LANGUAGES = ("vi", "en")
@@ -57,8 +60,6 @@ WIDE_YELLOW: Answers = {
     "breathless": 0.0,
     "signs": "4",
 }
-REASON120 = ("Benh nhan da chuyen den dieu tri tai Benh vien Da khoa tinh Hai Duong tu ngay 24/11, " * 3)[:120]
-FREE_TEXT500 = ("Toi bi ho va sot cao tu hom qua, uong thuoc khong do, " * 10)[:500]
 
 assert len(NAME60) == 60 and len(REASON120) == 120 and len(FREE_TEXT500) == 500
 
@@ -92,107 +93,27 @@ def worst_risks(program: Program, language: str) -> str:
     return longest([risks(older, TODAY, language), risks(pregnant, TODAY, language)])
 
 
-def values_line(program: Program, answers: Answers, language: str) -> str:
-    return ", ".join(f"{short_label(q, language)} {show(answers[q.key])}" for q in program.questions)
-
-
 def placeholders(key: str) -> set[str]:
-    return {field for text in T[key].values() for _, field, _, _ in Formatter().parse(text) if field}
+    """What the callers fill (the program's numbers and questions are filled in the catalogue)."""
+    found = {name for language in LANGUAGES for name in template_placeholders(SHIPPED[language][key])}
+    return found - set(PROGRAM_PLACEHOLDERS)
 
 
 def values(program: Program, key: str, language: str) -> dict[str, object]:
-    """The longest realistic value of every placeholder of `key`, as the callers pass it."""
-    texts = Texts(language, True)
-    clinics = program.clinics
-    areas = sorted({a for c in clinics for a in c.areas}, key=len, reverse=True)
-    staff_names = [s.name for c in clinics for s in c.staff]
-    six_red = evaluate(program.questions, SIX_RED, 1.5, language)
-    yellow = evaluate(program.questions, WIDE_YELLOW, 46.0, language)
-    quoted = texts.raw("message_reason").format(text=FREE_TEXT500[:60])
-    alert_reason = longest([", ".join(six_red.red), quoted, texts.raw("sos_reason")])
-    common: dict[str, object] = {
-        "code": "K7M2Q",
-        "name": NAME60,
-        "clinic": longest([c.name for c in clinics]),
-        "clinic_phone": longest([c.phone for c in clinics]),
-        "area": areas[0],
-        "phone": "0987654321",
-        "age": 102,
-        "date": "25/11",
-        "deadline": program.deadline,
-        "service": program.name,
-        "otp": "123456",
-        "left": 4,
-        "count": 12,
-        "by": longest(staff_names),
-        "staff": longest(staff_names),
-        "status": "discharged",
-        "when": "23:59 31/12",
-        "reason": REASON120,  # staff.handle cuts the reason to 120
-        "risks": worst_risks(program, language),
-        "symptoms": longest([texts.raw("yes"), texts.raw("no")]),
-        "reasons": ", ".join(six_red.red),
-        "values": values_line(program, WIDEST, language),
-        "advice": texts.raw("advice_fever"),
-        "total": len(program.questions),
-        "n": FREE_TEXT500[:6],  # guidance cuts the topic number to 6
-        "digits": "01234",
-        "low": "30",
-        "high": "220",
-        "text": FREE_TEXT500,
-        # Scheduled jobs.
-        "people": ", ".join(f"{code} Phuong" for code in ("K7M2Q", "B3CHD", "C4PND", "D5QRS", "E6TUV")),
-        "example": "K7M2Q",
-        "day": 28,
-        "minutes": 120,
-        "hours": 240,
-        "reported": 999,
-    }
-    per_key: dict[str, dict[str, object]] = {
-        # What the callers cut free text to.
-        "reg_area_suggest": {
-            "text": FREE_TEXT500[:30],
-            "options": ", ".join(f"{i}) {a}" for i, a in enumerate(areas[:3], start=1)),
-        },
-        "reg_phone_invalid": {"text": FREE_TEXT500[:20], "phone": "+84987654321"},
-        "reg_phone_landline": {"text": FREE_TEXT500[:20]},
-        "otp_sent": {"phone": "0987***321"},
-        "otp_daily_limit": {"phone": "0987***321"},
-        "answer_invalid": {"text": to_sms(FREE_TEXT500[:12], True)},
-        "message_reason": {"text": FREE_TEXT500[:60]},
-        "staff_dk_unknown_area": {"text": FREE_TEXT500[:30], "options": ", ".join(areas[:3])},
-        "staff_unknown_code": {"code": FREE_TEXT500[:8]},
-        "daily_prompt": {"code": "K7M2Q: "},  # the code prefixes the prompt on a shared phone
-        "reminder": {"code": "K7M2Q: "},
-        "test_request": {"code": "K7M2Q: "},
-        # An alert's reason: six red answers, or a quoted free-text message.
-        "escalation_staff": {"reason": alert_reason},
-        "escalation_oncall": {"reason": alert_reason},
-        "done_yellow": {
-            "values": values_line(program, WIDE_YELLOW, language),
-            "reasons": ", ".join(yellow.yellow),
-        },
-        "done_green": {
-            "values": values_line(
-                program,
-                {"spo2": 100.0, "breaths": 19.0, "pulse": 120.0, "temperature": 38.5, "breathless": 0.0, "signs": "0"},
-                language,
-            )
-        },
-    }
-    chosen = {**common, **per_key.get(key, {})}
+    """The longest realistic value of every placeholder of `key`, as the start-up check renders it."""
+    chosen = widest_values(program, program.texts(language))(key)
     unknown = placeholders(key) - set(chosen)
     if unknown:
-        pytest.fail(f"{key}: no longest value for {sorted(unknown)}; add one to values() in this file")
+        pytest.fail(f"{key}: no longest value for {sorted(unknown)}; add one to dialogs/templates/widest.py")
     return {name: chosen[name] for name in placeholders(key)}
 
 
 # Keys whose values only the callers can build; rendered through them below as well.
-THROUGH_CALLERS = {"ask_question", "history", "guidance_menu", "guidance_topic", "choose_patient"}
+THROUGH_CALLERS = BUILT_BY_CALLERS
 
 
 def caller_texts(program: Program, key: str, language: str) -> list[str]:
-    texts = Texts(language, True)
+    texts = program.texts(language)
     ctx = context(program, long_patient(program), language=language)
     if key == "ask_question":
         shared = context(program, long_patient(program), toddler(program), language=language)
@@ -212,10 +133,10 @@ def caller_texts(program: Program, key: str, language: str) -> list[str]:
 def rendered(program: Program, key: str, language: str) -> list[str]:
     if key in THROUGH_CALLERS:
         return caller_texts(program, key, language)
-    return [Texts(language, True)(key, **values(program, key, language))]
+    return [program.texts(language)(key, **values(program, key, language))]
 
 
-CASES = [(key, language) for key in T for language in LANGUAGES]
+CASES = [(key, language) for key in SHIPPED["vi"] for language in LANGUAGES]
 
 
 @pytest.mark.parametrize(("key", "language"), CASES, ids=[f"{k}-{lang}" for k, lang in CASES])
@@ -234,18 +155,19 @@ def test_the_daily_prompt_fits_in_one_segment(program: Program, language: str) -
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_template_exists_in_both_languages(language: str) -> None:
-    assert [key for key, variants in T.items() if language not in variants] == []
+    keys = {key for texts in SHIPPED.values() for key in texts}
+    assert sorted(keys - set(SHIPPED[language])) == []
 
 
-@pytest.mark.parametrize("key", sorted(T))
+@pytest.mark.parametrize("key", sorted(SHIPPED["vi"]))
 def test_both_languages_of_a_template_take_the_same_values(key: str) -> None:
-    found = [{f for _, f, _, _ in Formatter().parse(text) if f} for text in T[key].values()]
+    found = [set(template_placeholders(SHIPPED[language][key])) for language in LANGUAGES]
     assert all(names == found[0] for names in found), key
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_guidance_topics_and_help_fit_in_two_segments(program: Program, language: str) -> None:
-    texts = Texts(language, True)
+    texts = program.texts(language)
     registered = context(program, long_patient(program), language=language)
     stranger = context(program, phone=STRANGER_PHONE, language=language)
     sent = [pk.guidance("", registered, texts)]
