@@ -1,4 +1,4 @@
-"""The `f0care` command: serve, db upgrade, check-config, simulate, outbox."""
+"""The `f0care` command: serve, db upgrade, check-config, simulate, outbox, texts."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from f0care.app import create_app
 from f0care.cli.common import EXIT_CONFIG, current_revision, load, prepare_database
 from f0care.cli.jobs import register as register_jobs
 from f0care.cli.simulator import run_simulator
+from f0care.cli.texts import register as register_texts
 from f0care.runtime import build_runtime, job_context
 from models import store
 from models.db import make_engine
@@ -40,6 +41,7 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 
 
 register_jobs(main)
+register_texts(main)
 
 
 @main.command("check-config")

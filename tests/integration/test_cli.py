@@ -166,3 +166,30 @@ def test_the_one_time_code_is_redacted_in_the_outbox(config_file: Path) -> None:
         assert code not in result.output
     otp_line = next(line for line in run(config_file, "outbox").output.splitlines() if "[otp/" in line)
     assert "******" in otp_line
+
+
+# --- texts -----------------------------------------------------------------------------------------
+
+
+def test_texts_lists_every_key_with_the_text_in_force_in_one_language(config_file: Path) -> None:
+    broken(config_file, "  en: {}", '  en: {cancelled: "Stopped. Send DK to register"}')
+    result = run(config_file, "texts", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "en:"
+    assert '  reg_name: "F0 home care registration (send HUY to stop). 1/7: Patient\'s full name?"' in lines
+    assert lines[lines.index('  cancelled: "Stopped. Send DK to register"') - 1] == "  # from config.yaml"
+    assert "vi:" not in lines
+    assert any(line.startswith("  daily_prompt: ") and "{questions}" in line for line in lines)
+
+
+def test_texts_lists_both_languages_by_default(config_file: Path) -> None:
+    result = run(config_file, "texts")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("vi:\n  reg_name: ")
+    assert "\nen:\n  reg_name: " in result.output
+
+
+def test_texts_refuses_a_bad_override_with_exit_2(config_file: Path) -> None:
+    broken(config_file, "  vi: {}", '  vi: {reg_nme: "Ho ten?"}')
+    assert_refused(run(config_file, "texts"), 'texts.vi.reg_nme: unknown text key; did you mean "reg_name"?')

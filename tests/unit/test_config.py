@@ -449,3 +449,42 @@ def test_any_value_anywhere_gives_a_config_or_a_config_error(tmp_path: Path, pla
         load_config(write(tmp_path, changed((place, value))), {})
     except ConfigError as error:
         assert str(error)
+
+
+# --- texts ------------------------------------------------------------------------------------------
+
+
+def test_a_text_override_is_loaded_and_reaches_the_program(tmp_path: Path) -> None:
+    data = {**minimal(), "texts": {"en": {"cancelled": "Stopped. DK: register"}}}
+    program = to_program(load_config(write(tmp_path, data), {}))
+    assert program.texts("en")("cancelled") == "Stopped. DK: register"
+    assert program.texts("vi")("cancelled").startswith("Da huy")
+
+
+def test_a_bad_text_override_is_a_config_error_naming_the_key(tmp_path: Path) -> None:
+    data = {**minimal(), "texts": {"vi": {"daily_prompt": "{code}Hom nay {date}: {foo}"}}}
+    message = problem(tmp_path, data)
+    assert "texts.vi.daily_prompt: unknown placeholder {foo}; known: code, date, " in message
+
+
+def test_texts_in_an_unknown_language_are_refused(tmp_path: Path) -> None:
+    assert "texts.fr: unknown key" in problem(tmp_path, {**minimal(), "texts": {"fr": {"cancelled": "Annulé"}}})
+
+
+def test_a_question_example_must_be_an_answer_to_it(tmp_path: Path) -> None:
+    data = minimal()
+    data["questions"] = [
+        {"key": "spo2", "kind": "number", "label": {"vi": "SpO2", "en": "SpO2"}, "min": 70, "max": 100, "example": 120}
+    ]
+    message = problem(tmp_path, data)
+    assert 'questions[0].example: "120" is not an answer to this question; write a number between 70 and 100' in message
+
+
+def test_a_default_question_listed_without_an_example_keeps_its_default_example(tmp_path: Path) -> None:
+    data = minimal()
+    data["questions"] = [
+        {"key": "spo2", "kind": "number", "label": {"vi": "SpO2", "en": "SpO2"}, "min": 70, "max": 100}
+    ]
+    program = to_program(load_config(write(tmp_path, data), {}))
+    assert program.questions[0].example == "98"
+    assert "VD: 98." in program.texts("vi")("daily_prompt", code="", date="25/11")
