@@ -69,9 +69,7 @@ def test_the_dialogs_import_only_the_standard_library() -> None:
             else:
                 continue
             for name in names:
-                assert name.split(".")[0] in allowed, (
-                    f"{path.relative_to(ROOT)}: dialogs must stay pure, imports {name}"
-                )
+                assert name.split(".")[0] in allowed, f"{path.relative_to(ROOT)}: dialogs must stay pure, imports {name}"
 
 
 def test_the_layering_check_catches_an_upward_import() -> None:
