@@ -67,9 +67,7 @@ def test_the_dialogs_import_only_the_standard_library() -> None:
             if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
             for name in imported(node):
-                assert name.split(".")[0] in allowed, (
-                    f"{path.relative_to(ROOT)}: dialogs is pure, imports {name}"
-                )
+                assert name.split(".")[0] in allowed, f"{path.relative_to(ROOT)}: dialogs is pure, imports {name}"
 
 
 def test_the_layering_check_catches_an_upward_import() -> None:
