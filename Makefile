@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: install run test lint typecheck pytest bench bench-smoke clean
+.PHONY: install run test test-fast lint typecheck pytest bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -31,13 +31,20 @@ typecheck: install
 
 # One process: on 2 cores `-n 2` was no faster (the e2e tests already keep both cores and
 # PostgreSQL busy) and made their time bounds tighter. `make test PYTEST_ARGS="-n 2"` to try.
-# PostgreSQL too: F0CARE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+# The PostgreSQL tests run whenever a server answers here (as in CI); F0CARE_TEST_POSTGRES_URL
+# set by the caller wins (set it empty to skip them on purpose).
+PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+PG_ENV = $(if $(filter undefined,$(origin F0CARE_TEST_POSTGRES_URL)),$(shell $(BIN)/python -m tests.support.databases --probe "$(PG_URL)"),)
 
 pytest: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@F0CARE_TEST_POSTGRES_URL="$(or $(PG_ENV),$(F0CARE_TEST_POSTGRES_URL))" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Unit and integration tests, no end-to-end processes (seconds, not minutes).
+test-fast: install
+	@F0CARE_TEST_POSTGRES_URL="$(or $(PG_ENV),$(F0CARE_TEST_POSTGRES_URL))" $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

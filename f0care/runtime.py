@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
@@ -13,6 +12,7 @@ from dialogs import engine as dialog_engine
 from dialogs.program import Program
 from f0care.config import Config, to_program
 from f0care.inbound import apology, receive, record_failed
+from models.clock import Clock, utcnow
 from models.db import make_engine
 from scheduler.context import JobContext, OnCall, Schedule
 from sms_gateway.outbox.outbox import Outbox, OutboxMode
@@ -21,12 +21,7 @@ from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
 from sms_gateway.senders import ConsoleSender, Sender, TwilioSender
 from sms_gateway.wire import Handled, InboundSms
 
-Clock = Callable[[], datetime]
 log = logging.getLogger("f0care")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

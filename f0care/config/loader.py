@@ -28,40 +28,10 @@ from dialogs.program import (
 from f0care.config.defaults import DEFAULT_EXAMPLES
 from f0care.config.errors import describe_all, show
 from f0care.config.fields import KeyPath
-from f0care.config.models import ClinicConfig, Config, StaffConfig
-from f0care.config.questions import GuidanceConfig, LangText, QuestionConfig, RuleConfig
+from f0care.config.models import ClinicConfig, Config
+from f0care.config.questions import QuestionConfig
 from f0care.config.reader import YamlProblem, read_yaml
-from f0care.config.sections import (
-    DatabaseConfig,
-    EscalationConfig,
-    GatewayConfig,
-    OnCall,
-    ScheduleConfig,
-    ServiceConfig,
-    TwilioConfig,
-)
-from f0care.config.texts import TextsConfig, texts_problems, with_texts
-
-__all__ = [
-    "ClinicConfig",
-    "Config",
-    "ConfigError",
-    "DatabaseConfig",
-    "EscalationConfig",
-    "GatewayConfig",
-    "GuidanceConfig",
-    "LangText",
-    "OnCall",
-    "QuestionConfig",
-    "RuleConfig",
-    "ScheduleConfig",
-    "ServiceConfig",
-    "StaffConfig",
-    "TextsConfig",
-    "TwilioConfig",
-    "load_config",
-    "to_program",
-]
+from f0care.config.texts import texts_problems, with_texts
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 

@@ -14,21 +14,21 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from models.clock import Clock, utcnow
 from models.tables import Message
 from sms_gateway.outbox.claims import Claimed, Outcome, any_due, claim, record, release
 from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
 from sms_gateway.senders import Sender
 
 log = logging.getLogger("f0care.outbox")
-Clock = Callable[[], datetime]
 # inline: in the caller's thread (tests, simulator, CLI); thread: a sender thread (`serve`);
 # external: only queue, `f0care worker` processes deliver (gunicorn web workers).
 OutboxMode = Literal["inline", "thread", "external"]
@@ -44,10 +44,6 @@ RECORD_EVERY_SECONDS = 1.0
 IDLE_POLL_SECONDS = 0.2
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
 
@@ -61,7 +57,7 @@ class Outbox:
         sender: Sender,
         status_callback: str | None = None,
         mode: OutboxMode = "inline",
-        clock: Clock = _utcnow,
+        clock: Clock = utcnow,
         policy: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         record_every: float = RECORD_EVERY_SECONDS,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -120,3 +121,19 @@ def truncate_all(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def probe(base_url: str) -> str:
+    """`base_url` when a PostgreSQL server answers there, else "" (and why, on stderr): for `make test`."""
+    reason = unreachable(base_url)
+    if reason is None:
+        return base_url
+    print(f"make: PostgreSQL tests will be SKIPPED: {reason}", file=sys.stderr)
+    return ""
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--probe":
+        print(probe(sys.argv[2]))
+    else:
+        sys.exit("usage: python -m tests.support.databases --probe URL")

@@ -27,14 +27,16 @@ def project_imports(tree: ast.AST) -> list[tuple[str, int, bool]]:
             top_level |= {id(child) for child in ast.walk(node)}
     found = []
     for node in ast.walk(tree):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        for name in names:
-            found.append((name.split(".")[0], node.lineno, id(node) in top_level))
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found += [(name.split(".")[0], node.lineno, id(node) in top_level) for name in imported(node)]
     return found
+
+
+def imported(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The absolute module names an import statement names."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    return [node.module] if node.level == 0 and node.module else []
 
 
 def package_of(path: Path) -> str:
@@ -62,14 +64,10 @@ def test_the_dialogs_import_only_the_standard_library() -> None:
     allowed = set(sys.stdlib_module_names) | {"dialogs", "__future__", "phonenumbers"}
     for path in (ROOT / "dialogs").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
+            if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
-            for name in names:
-                assert name.split(".")[0] in allowed, f"{path.relative_to(ROOT)}: dialogs must stay pure, imports {name}"
+            for name in imported(node):
+                assert name.split(".")[0] in allowed, f"{path.relative_to(ROOT)}: dialogs is pure, imports {name}"
 
 
 def test_the_layering_check_catches_an_upward_import() -> None:
