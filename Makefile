@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: install run test test-fast lint typecheck pytest bench bench-smoke clean
+.PHONY: install run test test-fast lint typecheck pytest transcripts bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -45,6 +45,11 @@ test: lint typecheck pytest
 # Unit and integration tests, no end-to-end processes (seconds, not minutes).
 test-fast: install
 	@F0CARE_TEST_POSTGRES_URL="$(or $(PG_ENV),$(F0CARE_TEST_POSTGRES_URL))" $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+# Rewrite tests/transcripts/*.txt from what the service sends today; review the diff (README: Golden transcripts).
+transcripts: install
+	F0CARE_REWRITE_TRANSCRIPTS=1 $(BIN)/python -m pytest -q tests/integration/test_golden_transcripts.py
+	@git status --short tests/transcripts || true
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
