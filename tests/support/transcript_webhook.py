@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
-from f0care.cli.simulator import WEBHOOK, sign
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 
 from f0care.app import create_app
+from f0care.cli.simulator import WEBHOOK, sign
 from f0care.config import Config
 from f0care.runtime import build_runtime, job_context
 from scheduler.runner import run_named
