@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from dialogs.alerts import red_alert
+from dialogs.drafts import DeclarationDraft
 from dialogs.effects import Effect, RecordDeclaration, Reply
+from dialogs.keywords import has_emergency_phrase
+from dialogs.patient_keywords import sos
 from dialogs.program import Level, Question, QuestionKind
 from dialogs.render import dm, local_today
-from dialogs.state import Context, Conversation, PatientView, State, Step
+from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
-from dialogs.text import to_sms
+from dialogs.text import split_answers, to_sms
 from dialogs.triage import Answer, Triage, evaluate, parse_answer, short_label, show
 
 MAX_REPLY = 306  # two GSM-7 segments
@@ -48,15 +51,27 @@ def prefix(patient: PatientView, ctx: Context) -> str:
 
 def begin(patient: PatientView, tokens: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
     """Start a declaration for `patient`, with whatever answers came in the message."""
-    data = {"code": patient.code, "answers": {}, "started_at": now.isoformat(), "alerted": False}
+    draft = DeclarationDraft(patient.code, started_at=now)
     if not tokens:
-        return Step(Conversation(State.DECLARING, data, now), (Reply(ask(0, patient, ctx, texts)),))
-    return record(patient, data, tokens, ctx, texts, now)
+        return Step(Conversation(State.DECLARING, draft, now), (Reply(ask(0, patient, ctx, texts)),))
+    return record(patient, draft, tokens, ctx, texts, now)
+
+
+def on_answers(
+    conv: Conversation, draft: DeclarationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
+) -> Step | None:
+    """The next answers of a declaration in progress (None: its patient is no longer active)."""
+    patient = next((p for p in ctx.active if p.code == draft.code), None)
+    if patient is None:
+        return None
+    if has_emergency_phrase(turn.text, ctx.program.emergency_phrases):
+        return sos(conv, turn.text, True, ctx, texts, now)
+    return record(patient, draft, split_answers(turn.text), ctx, texts, now)
 
 
 def record(
     patient: PatientView,
-    data: dict[str, Any],
+    draft: DeclarationDraft,
     tokens: list[str],
     ctx: Context,
     texts: Texts,
@@ -64,10 +79,10 @@ def record(
 ) -> Step:
     """Take answers in order from `tokens`; triage; ask the next question or confirm."""
     questions = ctx.program.questions
-    answers: dict[str, Answer] = dict(data["answers"])
+    answers: dict[str, Answer] = dict(draft.answers)
     if len(tokens) > len(questions) - len(answers):
         reply = texts("too_many_answers", total=len(questions))
-        return Step(Conversation(State.DECLARING, data, now), (Reply(reply),))
+        return Step(Conversation(State.DECLARING, draft, now), (Reply(reply),))
     invalid: str | None = None
     for token in tokens:
         parsed = parse_answer(questions[len(answers)], token)
@@ -79,17 +94,16 @@ def record(
     triage = evaluate(questions, answers, patient.age(today), texts.language)
     complete = len(answers) == len(questions)
     effects: list[Effect] = []
-    if len(answers) > len(data["answers"]):
-        started = datetime.fromisoformat(data["started_at"])
-        new = not data["answers"]
-        effects.append(RecordDeclaration(patient.code, started, today, answers, complete, triage.level, new))
-    newly_red = triage.level is Level.RED and not data["alerted"]
+    if len(answers) > len(draft.answers):
+        new = not draft.answers
+        effects.append(RecordDeclaration(patient.code, draft.started_at, today, answers, complete, triage.level, new))
+    newly_red = triage.level is Level.RED and not draft.alerted
     if newly_red:
         effects += red_alert(patient, ", ".join(triage.red), ctx.program, now)
-    data = {**data, "answers": answers, "alerted": data["alerted"] or newly_red}
+    draft = replace(draft, answers=answers, alerted=draft.alerted or newly_red)
     reply = _reply(patient, answers, triage, complete, newly_red, invalid, ctx, texts, now)
     effects.append(Reply(reply))
-    conv = Conversation() if complete else Conversation(State.DECLARING, data, now)
+    conv = Conversation() if complete else Conversation(State.DECLARING, draft, now)
     return Step(conv, tuple(effects))
 
 

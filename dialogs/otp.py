@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from dialogs.drafts import OtpChallenge, RegistrationDraft
 from dialogs.effects import Effect, Reply, SendSms
 from dialogs.phones import mask_phone
 from dialogs.state import Context, Conversation, Step
@@ -27,50 +29,53 @@ def digest(code: str, salt: str, secret: str = "") -> str:
     return hmac.new(secret.encode(), f"{salt}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _clinic_phone(conv: Conversation, ctx: Context) -> str:
-    return ctx.program.clinic(conv.data["clinic_id"]).phone
+def _clinic_phone(draft: RegistrationDraft, ctx: Context) -> str:
+    return ctx.program.clinic(draft.clinic_id).phone
 
 
-def issue(conv: Conversation, ctx: Context, texts: Texts, now: datetime) -> Step:
+def issue(conv: Conversation, draft: RegistrationDraft, ctx: Context, texts: Texts, now: datetime) -> Step:
     """Send a fresh code to the patient's phone, within the per-number daily limit."""
-    target: str = conv.data["phone"]
+    target = draft.phone
     if ctx.otp_sent_today >= MAX_PER_NUMBER_PER_DAY:
-        reply = texts("otp_daily_limit", phone=mask_phone(target), clinic_phone=_clinic_phone(conv, ctx))
+        reply = texts("otp_daily_limit", phone=mask_phone(target), clinic_phone=_clinic_phone(draft, ctx))
         return Step(conv, (Reply(reply),))
     salt = ctx.nonce
-    data = {
-        **conv.data,
-        "otp_hash": digest(ctx.new_otp, salt, ctx.program.secret),
-        "otp_salt": salt,
-        "otp_expires": (now + VALID_FOR).isoformat(),
-        "otp_tries": conv.data.get("otp_tries", 0),
-        "otp_resends": conv.data.get("otp_resends", -1) + 1,
-    }
-    message = texts("otp_message", service=ctx.program.name, name=data["name"], otp=ctx.new_otp)
+    before = draft.otp
+    challenge = OtpChallenge(
+        digest=digest(ctx.new_otp, salt, ctx.program.secret),
+        salt=salt,
+        expires=now + VALID_FOR,
+        tries=before.tries if before else 0,
+        resends=before.resends + 1 if before else 0,
+    )
+    message = texts("otp_message", service=ctx.program.name, name=draft.name, otp=ctx.new_otp)
     effects: list[Effect] = [
         SendSms(target, message, "otp", None, sensitive=True),
         Reply(texts("otp_sent", phone=mask_phone(target))),
     ]
-    return Step(Conversation(conv.state, data, now), tuple(effects))
+    return Step(Conversation(conv.state, replace(draft, otp=challenge), now), tuple(effects))
 
 
-def check(conv: Conversation, text: str, ctx: Context, texts: Texts, now: datetime) -> Step | None:
+def check(
+    conv: Conversation, draft: RegistrationDraft, text: str, ctx: Context, texts: Texts, now: datetime
+) -> Step | None:
     """None when the code is right; otherwise the step that answers the attempt."""
     word = normalize(text)
+    challenge = draft.otp
     if word in ("GUI LAI", "GUILAI", "RESEND"):
-        if conv.data.get("otp_resends", 0) >= MAX_RESENDS:
-            reply = texts("otp_resend_limit", clinic_phone=_clinic_phone(conv, ctx))
+        if challenge is not None and challenge.resends >= MAX_RESENDS:
+            reply = texts("otp_resend_limit", clinic_phone=_clinic_phone(draft, ctx))
             return Step(conv, (Reply(reply),))
-        return issue(conv, ctx, texts, now)
+        return issue(conv, draft, ctx, texts, now)
     code = word.replace(" ", "")
-    if len(code) != 6 or not is_digits(code) or "otp_hash" not in conv.data:
+    if len(code) != 6 or not is_digits(code) or challenge is None:
         return Step(conv, (Reply(texts("otp_format")),))
-    if now > datetime.fromisoformat(conv.data["otp_expires"]):
+    if now > challenge.expires:
         return Step(conv, (Reply(texts("otp_expired")),))
-    if hmac.compare_digest(digest(code, conv.data["otp_salt"], ctx.program.secret), conv.data["otp_hash"]):
+    if hmac.compare_digest(digest(code, challenge.salt, ctx.program.secret), challenge.digest):
         return None
-    tries = conv.data.get("otp_tries", 0) + 1
+    tries = challenge.tries + 1
     if tries >= MAX_TRIES:
         return Step(Conversation(), (Reply(texts("otp_failed")),))
-    data = {**conv.data, "otp_tries": tries}
+    data = replace(draft, otp=replace(challenge, tries=tries))
     return Step(Conversation(conv.state, data, now), (Reply(texts("otp_wrong", left=MAX_TRIES - tries)),))

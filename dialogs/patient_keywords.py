@@ -1,4 +1,7 @@
-"""Patient keywords that need no multi-step dialog: SOS, history, guidance, help, language, STOP."""
+"""Patient keywords that need no multi-step dialog: SOS, history, guidance, help, language, STOP.
+
+The `on_*` functions are the fallbacks of the flow table: they answer from any state.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from datetime import datetime, timedelta
 from dialogs.alerts import red_alert
 from dialogs.effects import Effect, Reply, SetLanguage, SetOptOut
 from dialogs.render import dm, local_today
-from dialogs.state import Context, Conversation, PatientView, Step
+from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
 from dialogs.text import fold, is_digits
 from dialogs.triage import show
@@ -89,3 +92,32 @@ def opt(conv: Conversation, opted_out: bool, ctx: Context, texts: Texts) -> Step
 def language(conv: Conversation, language: str, ctx: Context) -> Step:
     texts = ctx.program.texts(language)
     return Step(conv, (SetLanguage(language), Reply(texts("language_set"))))
+
+
+def on_sos(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    return sos(conv, turn.text, False, ctx, texts, now)
+
+
+def on_cancel(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    key = "nothing_to_cancel" if conv.state is State.IDLE else "cancelled"
+    return Step(Conversation(), (Reply(texts(key)),))
+
+
+def on_help(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    return Step(conv, (Reply(help_text(ctx, texts)),))
+
+
+def on_opt_out(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    return opt(conv, True, ctx, texts)
+
+
+def on_opt_in(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    return opt(conv, False, ctx, texts)
+
+
+def on_english(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    return language(conv, "en", ctx)
+
+
+def on_vietnamese(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    return language(conv, "vi", ctx)

@@ -1,69 +1,51 @@
-"""Short SMS commands from health-station staff: DUYET, TUCHOI, OK, DK <phone> ...
+"""Short SMS commands from health-station staff: DUYET, TUCHOI, OK, XONG, TIEP, DK <phone> ...
 
 `parse` reads a command; the host loads the patient it names and calls `handle`.
-Staff act only on their own clinic's patients.
+Staff act only on their own clinic's patients. `COMMANDS` is the table of verbs.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dialogs import monitoring
-from dialogs.effects import AcknowledgeAlerts, CreatePatient, Effect, Reply, SendSms, SetPatientStatus
-from dialogs.phones import check_mobile
-from dialogs.program import Program, Staff
-from dialogs.registration import clean_name
-from dialogs.render import is_code, local_now, local_today, national, whole_age
+from dialogs.effects import AcknowledgeAlerts, Effect, Reply, SendSms, SetPatientStatus
+from dialogs.program import Program
+from dialogs.render import is_code, local_now, local_today, national
+from dialogs.staff_context import Command, StaffContext, Verb
+from dialogs.staff_register import parse_direct, register, welcome
 from dialogs.state import PatientView
 from dialogs.templates import Texts
-from dialogs.text import fold, normalize, parse_birth
+from dialogs.text import fold, normalize
 
-VERBS = {
-    "DUYET": "accept",
-    "TUCHOI": "reject",
-    "TU CHOI": "reject",
-    "OK": "ack",
-    "DK": "register",
-    "XONG": "end",
-    "TIEP": "extend",
-}
-_DIRECT = re.compile(r"^\s*(?:DK|DANG\s*KY|REG)\s+(\+?[\d][\d .\-()]{7,18}\d)\s+(.+)$", re.IGNORECASE | re.DOTALL)
+__all__ = ["COMMANDS", "Command", "StaffContext", "StaffVerb", "Verb", "handle", "help_reply", "parse", "welcome"]
+
+Act = Callable[[Command, StaffContext, Texts, datetime], tuple[Effect, ...]]
+PatientAct = Callable[[Command, PatientView, StaffContext, Texts, datetime], tuple[Effect, ...]]
+Refusal = Callable[[PatientView, StaffContext, Texts], tuple[Effect, ...]]
 
 
 @dataclass(frozen=True)
-class Command:
-    verb: str  # accept, reject, ack, register
-    code: str = ""
-    rest: str = ""  # reason for reject; "<name>, <birth>, <area>" for register
-    phone: str = ""  # raw phone for register
+class StaffVerb:
+    """One staff command: the words that name it, how its text is read, what it does."""
+
+    words: tuple[str, ...]
+    parse: Callable[[str], Command | None]  # the folded SMS text in; None: not this kind of command
+    act: Act
 
 
-@dataclass(frozen=True)
-class StaffContext:
-    program: Program
-    staff: Staff
-    patient: PatientView | None = None  # the patient the command names, any clinic
-    open_alerts: int = 0
-    new_code: str = ""
-    target_patients: tuple[PatientView, ...] = ()  # for DK: patients already on that phone
-
-
-def parse(text: str) -> Command | None:
-    """A staff command, or None when the text is not one (it then goes to the patient dialogs)."""
-    folded = fold(text)
-    direct = _DIRECT.match(folded)
-    if direct:
-        return Command("register", phone=direct.group(1), rest=direct.group(2).strip())
+def _coded(folded: str) -> Command | None:
+    """`<VERB> <CODE> [rest]`."""
     words = folded.split(maxsplit=2)
     norm = normalize(" ".join(words[:2]))
     if norm.startswith("TU CHOI"):
         words = ["TUCHOI", *folded.split(maxsplit=3)[2:]]
     if not words:
         return None
-    verb = VERBS.get(normalize(words[0]))
-    if verb is None or verb == "register" or len(words) < 2:
+    verb = _WORDS.get(normalize(words[0]))
+    if verb is None or COMMANDS[verb].parse is not _coded or len(words) < 2:
         return None
     code = normalize(words[1]).strip(".,;:!?")
     if not is_code(code):
@@ -72,50 +54,47 @@ def parse(text: str) -> Command | None:
     return Command(verb, code=code, rest=rest)
 
 
-def help_reply(program: Program) -> tuple[Effect, ...]:
-    """What staff get for text that is not a command."""
-    texts = program.texts(program.default_language)
-    return (Reply(texts("staff_help")),)
+def _not_active(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[Effect, ...]:
+    status = _status(texts, patient.status)
+    return (Reply(texts("staff_not_active", code=patient.code, name=patient.full_name, status=status)),)
 
 
-def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]:
-    """Carry out one staff command; always answers the staff member."""
-    texts = ctx.program.texts(ctx.program.default_language)
-    if cmd.verb == "register":
-        return register(cmd, ctx, texts, now)
-    clinic = ctx.program.clinic(ctx.staff.clinic_id)
-    patient = ctx.patient
-    if patient is None or patient.clinic_id != clinic.id:
-        return (Reply(texts("staff_unknown_code", code=cmd.code[:8], clinic=clinic.name)),)
-    if cmd.verb == "ack":
-        return acknowledge(patient, ctx, texts)
-    if cmd.verb in ("end", "extend"):
-        if patient.status != "active":
-            return (
-                Reply(
-                    texts(
-                        "staff_not_active",
-                        code=patient.code,
-                        name=patient.full_name,
-                        status=_status(texts, patient.status),
-                    )
-                ),
-            )
-        if cmd.verb == "end":
-            return monitoring.staff_end(patient, ctx.staff, ctx.program)
-        return monitoring.staff_extend(patient, cmd.rest, ctx.staff, ctx.program, now)
-    if patient.status != "pending":
-        return (Reply(_already(patient, texts, ctx)),)
-    if cmd.verb == "accept":
-        return (
-            SetPatientStatus(
-                patient.code, "active", ctx.staff.phone, ctx.staff.name, None, _monitor_until(patient, ctx.program, now)
-            ),
-            SendSms(patient.phone, welcome(patient, ctx.program), "welcome", patient.code),
-            Reply(texts("staff_accepted", code=patient.code, name=patient.full_name, phone=national(patient.phone))),
-        )
+def _not_pending(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[Effect, ...]:
+    return (Reply(_already(patient, texts, ctx)),)
+
+
+# What staff are told when the patient is not in the status a command needs.
+REFUSALS: Mapping[str, Refusal] = {"active": _not_active, "pending": _not_pending}
+
+
+def _on_patient(act: PatientAct, status: str | None = None) -> Act:
+    """`act` on the patient the command names, when in the staff member's clinic and in `status`."""
+
+    def gated(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
+        clinic = ctx.program.clinic(ctx.staff.clinic_id)
+        patient = ctx.patient
+        if patient is None or patient.clinic_id != clinic.id:
+            return (Reply(texts("staff_unknown_code", code=cmd.code[:8], clinic=clinic.name)),)
+        if status is not None and patient.status != status:
+            return REFUSALS[status](patient, ctx, texts)
+        return act(cmd, patient, ctx, texts, now)
+
+    return gated
+
+
+def _accept(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
+    until = _monitor_until(patient, ctx.program, now)
+    return (
+        SetPatientStatus(patient.code, "active", ctx.staff.phone, ctx.staff.name, None, until),
+        SendSms(patient.phone, welcome(patient, ctx.program), "welcome", patient.code),
+        Reply(texts("staff_accepted", code=patient.code, name=patient.full_name, phone=national(patient.phone))),
+    )
+
+
+def _reject(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
     if not cmd.rest:
         return (Reply(texts("staff_reject_needs_reason", code=patient.code)),)
+    clinic = ctx.program.clinic(ctx.staff.clinic_id)
     told = ctx.program.texts(patient.language)
     notice = told(
         "rejected_to_registrant",
@@ -129,6 +108,80 @@ def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]
         SendSms(patient.registered_by or patient.phone, notice, "notice", patient.code),
         Reply(texts("staff_rejected", code=patient.code, name=patient.full_name)),
     )
+
+
+def _end(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
+    return monitoring.staff_end(patient, ctx.staff, ctx.program)
+
+
+def _extend(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
+    return monitoring.staff_extend(patient, cmd.rest, ctx.staff, ctx.program, now)
+
+
+def acknowledge(
+    cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime
+) -> tuple[Effect, ...]:
+    """`OK <CODE>`: the open alerts are seen; the patient is told who saw them."""
+    if ctx.open_alerts == 0:
+        return (Reply(texts("staff_no_alerts", code=patient.code, name=patient.full_name)),)
+    clinic = ctx.program.clinic(patient.clinic_id)
+    told = ctx.program.texts(patient.language)
+    notice = told("ack_patient", staff=ctx.staff.name, clinic=clinic.name, code=patient.code)
+    reply = texts(
+        "staff_acked", count=ctx.open_alerts, code=patient.code, name=patient.full_name, phone=national(patient.phone)
+    )
+    return (
+        AcknowledgeAlerts(patient.code, ctx.staff.phone, ctx.staff.name),
+        SendSms(patient.phone, notice, "notice", patient.code),
+        Reply(reply),
+    )
+
+
+COMMANDS: Mapping[str, StaffVerb] = {
+    Verb.REGISTER: StaffVerb(("DK",), parse_direct, register),
+    Verb.ACCEPT: StaffVerb(("DUYET",), _coded, _on_patient(_accept, "pending")),
+    Verb.REJECT: StaffVerb(("TUCHOI", "TU CHOI"), _coded, _on_patient(_reject, "pending")),
+    Verb.ACK: StaffVerb(("OK",), _coded, _on_patient(acknowledge)),
+    Verb.END: StaffVerb(("XONG",), _coded, _on_patient(_end, "active")),
+    Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(_extend, "active")),
+}
+_WORDS: Mapping[str, str] = {word: verb for verb, row in COMMANDS.items() for word in row.words}
+
+
+def check_commands(commands: Mapping[str, StaffVerb] = COMMANDS) -> None:
+    """Fail at start-up when a staff verb has no row, or a row no words, or a word two verbs."""
+    missing = [verb.value for verb in Verb if verb not in commands]
+    if missing:
+        raise RuntimeError(f"staff commands without a handler: {missing}")
+    seen: dict[str, str] = {}
+    for verb, row in commands.items():
+        if not row.words:
+            raise RuntimeError(f"staff command {verb!r} has no words to type")
+        for word in row.words:
+            if seen.setdefault(word, verb) != verb:
+                raise RuntimeError(f"staff word {word!r} names both {seen[word]!r} and {verb!r}")
+
+
+def parse(text: str) -> Command | None:
+    """A staff command, or None when the text is not one (it then goes to the patient dialogs)."""
+    folded = fold(text)
+    for parser in dict.fromkeys(row.parse for row in COMMANDS.values()):
+        command = parser(folded)
+        if command is not None:
+            return command
+    return None
+
+
+def help_reply(program: Program) -> tuple[Effect, ...]:
+    """What staff get for text that is not a command."""
+    texts = program.texts(program.default_language)
+    return (Reply(texts("staff_help")),)
+
+
+def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]:
+    """Carry out one staff command; always answers the staff member."""
+    texts = ctx.program.texts(ctx.program.default_language)
+    return COMMANDS[cmd.verb].act(cmd, ctx, texts, now)
 
 
 def _monitor_until(patient: PatientView, program: Program, now: datetime) -> date:
@@ -155,97 +208,3 @@ def _already(patient: PatientView, texts: Texts, ctx: StaffContext) -> str:
         status=_status(texts, patient.status),
         when=when,
     )
-
-
-def acknowledge(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[Effect, ...]:
-    if ctx.open_alerts == 0:
-        return (Reply(texts("staff_no_alerts", code=patient.code, name=patient.full_name)),)
-    clinic = ctx.program.clinic(patient.clinic_id)
-    told = ctx.program.texts(patient.language)
-    notice = told("ack_patient", staff=ctx.staff.name, clinic=clinic.name, code=patient.code)
-    reply = texts(
-        "staff_acked", count=ctx.open_alerts, code=patient.code, name=patient.full_name, phone=national(patient.phone)
-    )
-    return (
-        AcknowledgeAlerts(patient.code, ctx.staff.phone, ctx.staff.name),
-        SendSms(patient.phone, notice, "notice", patient.code),
-        Reply(reply),
-    )
-
-
-def welcome(patient: PatientView, program: Program) -> str:
-    clinic = program.clinic(patient.clinic_id)
-    texts = program.texts(patient.language)
-    return texts("welcome", name=patient.full_name, clinic=clinic.name, code=patient.code, deadline=program.deadline)
-
-
-def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    """`DK <phone> <full name>, <birth year>, <area>`: an active patient at once."""
-    fmt = (Reply(texts("staff_dk_format")),)
-    parts = [p.strip() for p in cmd.rest.split(",")]
-    mobile = check_mobile(cmd.phone, ctx.program.country)
-    if mobile.problem == "not_mobile":
-        return (Reply(texts("staff_dk_landline", phone=cmd.phone.strip())),)
-    if len(parts) != 3 or mobile.e164 is None or mobile.problem is not None or not all(parts):
-        return fmt
-    name, birth_text, area_text = parts
-    today = local_today(now, ctx.program.timezone)
-    birth = parse_birth(birth_text, today)
-    full_name = clean_name(name)
-    if birth is None or full_name is None:
-        return fmt
-    found = ctx.program.area_index.match(area_text)
-    if found.clinic_id is None or found.area is None:
-        return (Reply(texts("staff_dk_unknown_area", text=area_text[:30], options=", ".join(found.suggestions))),)
-    if found.clinic_id != ctx.staff.clinic_id:
-        other = ctx.program.clinic(found.clinic_id)
-        return (Reply(texts("staff_dk_other_clinic", area=found.area, clinic=other.name)),)
-    for existing in ctx.target_patients:
-        if normalize(existing.full_name) == normalize(full_name) and existing.status in ("pending", "active"):
-            return (
-                Reply(
-                    texts(
-                        "staff_dk_duplicate",
-                        name=existing.full_name,
-                        code=existing.code,
-                        phone=national(existing.phone),
-                    )
-                ),
-            )
-    patient = PatientView(
-        code=ctx.new_code,
-        full_name=full_name,
-        phone=mobile.e164,
-        clinic_id=found.clinic_id,
-        status="active",
-        birth_year=birth[1],
-        birth_date=birth[0],
-        area=found.area,
-        language=ctx.program.default_language,
-    )
-    create = CreatePatient(
-        code=patient.code,
-        full_name=patient.full_name,
-        birth_year=patient.birth_year,
-        birth_date=patient.birth_date,
-        area=patient.area,
-        clinic_id=patient.clinic_id,
-        phone=patient.phone,
-        registered_by=ctx.staff.phone,
-        positive_test_date=today,
-        symptoms=False,
-        risk_factors=(),
-        status="active",
-        language=patient.language,
-        accepted_by=ctx.staff.name,
-        monitor_until=today + timedelta(days=ctx.program.monitoring_days),
-    )
-    reply = texts(
-        "staff_registered",
-        code=patient.code,
-        name=patient.full_name,
-        age=whole_age(patient, today),
-        area=patient.area,
-        phone=national(patient.phone),
-    )
-    return (create, SendSms(patient.phone, welcome(patient, ctx.program), "welcome", patient.code), Reply(reply))

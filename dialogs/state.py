@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
+from dialogs.drafts import StateData
 from dialogs.effects import Effect
+from dialogs.keywords import Keyword
 from dialogs.program import Program
 
 
@@ -40,12 +41,21 @@ class Conversation:
     """The stored dialog state of one phone number."""
 
     state: State = State.IDLE
-    data: dict[str, Any] = field(default_factory=dict)  # JSON-serialisable
+    data: StateData = None  # the type the flow table gives the state; stored by `dialogs.codec`
     updated_at: datetime | None = None
 
     def expired(self, now: datetime) -> bool:
         ttl = STATE_TTL.get(self.state)
         return ttl is not None and self.updated_at is not None and now - self.updated_at > ttl
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One inbound text as the flow sees it: the keyword it starts with (if any) and the rest."""
+
+    text: str
+    keyword: Keyword | None = None
+    rest: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from dialogs import engine as dialog_engine
 from dialogs import staff as staff_dialog
+from dialogs.codec import dump_conversation, load_conversation
 from dialogs.effects import Effect, Reply
 from dialogs.phones import normalize_phone
 from dialogs.program import Program, Staff
@@ -188,7 +189,7 @@ def _decide(session: Session, program: Program, phone: str, text: str, now: date
     if staff is not None and not patients and idle and not dialog_engine.starts_registration(text):
         # Staff who are not patients themselves get their command list, not patient help.
         return Decision(staff_dialog.help_reply(program), (), contact)
-    conv = Conversation(State(contact.state), dict(contact.state_data), contact.state_updated_at)
+    conv = load_conversation(contact.state, contact.state_data, contact.state_updated_at)
     ctx = _context(session, program, contact, patients, conv, text, now)
     step = dialog_engine.advance(conv, text, ctx, now)
     _save_conversation(contact, step)
@@ -204,7 +205,7 @@ def _context(
     text: str,
     now: datetime,
 ) -> Context:
-    target = conv.data.get("phone") if conv.state in (State.REG_RISKS, State.REG_OTP) else None
+    target = dialog_engine.otp_phone(conv)
     otp_count, target_patients = 0, tuple[PatientView, ...]()
     if target:
         midnight = datetime.combine(local_today(now, program.timezone), time(), local_now(now, program.timezone).tzinfo)
@@ -230,8 +231,7 @@ def _context(
 
 
 def _save_conversation(contact: store.ContactRow, step: Step) -> None:
-    contact.state = step.conversation.state.value
-    contact.state_data = dict(step.conversation.data)
+    contact.state, contact.state_data = dump_conversation(step.conversation)
     contact.state_updated_at = step.conversation.updated_at
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from dialogs.drafts import DeclarationDraft
 from dialogs.effects import RaiseAlert, RecordDeclaration, SendSms
 from dialogs.program import Level
 from dialogs.text import fold, is_gsm7
@@ -35,6 +36,13 @@ def an(thread: Callable[..., Thread]) -> Thread:
 def family(thread: Callable[..., Thread]) -> Thread:
     """A parent's phone holding two active patients: the parent and a 3-year-old."""
     return thread(patient(), BABY)
+
+
+def draft(t: Thread) -> DeclarationDraft:
+    """The declaration in progress the thread's conversation holds."""
+    data = t.conversation.data
+    assert isinstance(data, DeclarationDraft)
+    return data
 
 
 def declared(t: Thread) -> list[RecordDeclaration]:
@@ -139,12 +147,12 @@ def test_an_out_of_range_answer_gets_a_hint_and_the_same_question(
     an: Thread, answered: str, invalid: str, question: str
 ) -> None:
     an.send("KB " + answered if answered else "KB")
-    before = dict(an.conversation.data["answers"])
+    before = dict(draft(an).answers)
     reply = an.send(invalid)
     assert question in reply and f'"{invalid}" chua dung' in reply
     assert "(" in reply  # the expected form, e.g. (34-43)
     assert an.state == "declaring"
-    assert an.conversation.data["answers"] == before
+    assert draft(an).answers == before
 
 
 def test_answers_before_a_wrong_one_in_a_compact_message_are_kept(an: Thread) -> None:
@@ -163,7 +171,7 @@ def test_too_many_answers_in_the_middle_of_a_declaration_keep_what_was_given(an:
     an.send("98 18 86")
     an.send("37 0 0 0")
     assert an.state == "declaring"
-    assert an.conversation.data["answers"] == {"spo2": 98.0, "breaths": 18.0, "pulse": 86.0}
+    assert draft(an).answers == {"spo2": 98.0, "breaths": 18.0, "pulse": 86.0}
 
 
 def test_a_declaration_belongs_to_the_local_date(an: Thread) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from dialogs.drafts import Action, PatientChoice
 from dialogs.effects import Reply, SetLanguage, SetOptOut
 from dialogs.engine import wants_history
 from dialogs.state import Conversation, State
@@ -77,8 +78,8 @@ def test_the_host_is_told_when_to_load_the_history() -> None:
     assert wants_history(Conversation(), "ls")
     assert wants_history(Conversation(), "Lịch sử K7M2Q")
     assert not wants_history(Conversation(), "98 18 86 37 0 0")
-    assert wants_history(Conversation(State.CHOOSE_PATIENT, {"action": "history", "args": []}), "1")
-    assert not wants_history(Conversation(State.CHOOSE_PATIENT, {"action": "declare", "args": []}), "1")
+    assert wants_history(Conversation(State.CHOOSE_PATIENT, PatientChoice(Action.HISTORY)), "1")
+    assert not wants_history(Conversation(State.CHOOSE_PATIENT, PatientChoice(Action.DECLARE)), "1")
 
 
 def test_hd_lists_the_numbered_guidance_topics(an: Thread) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from dialogs.codec import dump_conversation
+from dialogs.drafts import RegistrationDraft
 from dialogs.effects import CreatePatient, SetLanguage, SetOptOut
 from tests.unit.conftest import (
     CODE,
@@ -19,6 +21,14 @@ from tests.unit.conftest import (
     Thread,
     patient,
 )
+
+
+def draft(thread: Thread) -> RegistrationDraft:
+    """The registration answers the thread's conversation holds."""
+    data = thread.conversation.data
+    assert isinstance(data, RegistrationDraft)
+    return data
+
 
 ANSWERS = ["Nguyen Van An", "1980", "Tran Phu", "0987654321", "hom nay", "C", "13"]
 QUESTION_MARK = ["1/7", "2/7", "3/7", "4/7", "5/7", "6/7", "7/7"]
@@ -61,7 +71,7 @@ def test_a_relative_registers_a_patient_and_the_code_goes_to_the_patients_phone(
 
 def test_the_registration_answers_are_kept_in_the_conversation(relative: Thread) -> None:
     at_step(relative, 8, ["Nguyen Van An", "15-03-1980", "phuong Tran Phu", "NAY", "25/11", "K", "K"])
-    data = relative.conversation.data
+    _, data = dump_conversation(relative.conversation)  # as stored with the phone
     assert data["name"] == "Nguyen Van An"
     assert (data["birth_year"], data["birth_date"]) == (1980, "1980-03-15")
     assert (data["area"], data["clinic_id"]) == ("Tran Phu", TRAN_PHU)
@@ -119,8 +129,8 @@ def test_huy_with_nothing_in_progress_says_so(relative: Thread) -> None:
 def test_the_ward_is_found_without_diacritics_or_with_a_typo(relative: Thread, typed: str) -> None:
     at_step(relative, 3)
     assert "4/7" in relative.send(typed)
-    assert relative.conversation.data["clinic_id"] == TRAN_PHU
-    assert relative.conversation.data["area"] == "Tran Phu"
+    assert draft(relative).clinic_id == TRAN_PHU
+    assert draft(relative).area == "Tran Phu"
 
 
 def test_an_unknown_ward_gets_numbered_suggestions_and_a_number_picks_one(relative: Thread) -> None:
@@ -129,9 +139,9 @@ def test_an_unknown_ward_gets_numbered_suggestions_and_a_number_picks_one(relati
     assert "1) Le Thanh Nghi" in reply and "3/7" in reply
     assert relative.state == "reg_area"
     assert "4/7" in relative.send("1")
-    assert relative.conversation.data["area"] == "Le Thanh Nghi"
-    assert relative.conversation.data["clinic_id"] == "tyt-quang-trung"
-    assert "suggestions" not in relative.conversation.data
+    assert draft(relative).area == "Le Thanh Nghi"
+    assert draft(relative).clinic_id == "tyt-quang-trung"
+    assert draft(relative).suggestions == ()
 
 
 def test_a_number_beyond_the_suggestions_is_not_taken_as_a_ward(relative: Thread) -> None:
@@ -152,19 +162,19 @@ def test_a_landline_in_step_4_gets_the_landline_answer(relative: Thread) -> None
 def test_nay_registers_the_senders_own_number(relative: Thread, here: str) -> None:
     at_step(relative, 4)
     assert "5/7" in relative.send(here)
-    assert relative.conversation.data["phone"] == RELATIVE_PHONE
+    assert draft(relative).phone == RELATIVE_PHONE
 
 
 def test_an_old_eleven_digit_mobile_is_renumbered(relative: Thread) -> None:
     at_step(relative, 4)
     relative.send("01687654321")
-    assert relative.conversation.data["phone"] == "+84387654321"
+    assert draft(relative).phone == "+84387654321"
 
 
 def test_a_name_like_dung_at_step_1_is_a_name_not_stop(relative: Thread) -> None:
     relative.send("DK")
     assert "2/7" in relative.send("Dung")
-    assert relative.conversation.data["name"] == "Dung"
+    assert draft(relative).name == "Dung"
     assert not relative.all(SetOptOut)
 
 
@@ -179,7 +189,7 @@ def test_other_keyword_like_names_at_step_1_are_names(relative: Thread, name: st
 def test_an_all_caps_name_is_written_in_title_case(relative: Thread) -> None:
     relative.send("DK")
     relative.send("NGUYEN   VAN AN")
-    assert relative.conversation.data["name"] == "Nguyen Van An"
+    assert draft(relative).name == "Nguyen Van An"
 
 
 def test_a_registration_left_for_more_than_24_hours_expires(relative: Thread) -> None:
@@ -253,7 +263,8 @@ def test_a_wrong_code_counts_the_tries_and_five_cancel_the_registration(relative
 def test_something_that_is_not_a_code_gets_the_format_without_using_a_try(relative: Thread) -> None:
     at_step(relative, 8)
     assert "ma 6 so" in relative.send("12345")
-    assert relative.conversation.data["otp_tries"] == 0
+    challenge = draft(relative).otp
+    assert challenge is not None and challenge.tries == 0
 
 
 def test_the_code_expires_after_10_minutes(relative: Thread) -> None:
