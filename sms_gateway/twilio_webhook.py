@@ -70,8 +70,14 @@ def _edge() -> TwilioEdge:
 @bp.before_request
 def refuse_large_bodies() -> None:
     """413 before the body is read: at once from Content-Length, or as a chunked body passes the limit."""
-    request.max_content_length = MAX_BODY_BYTES  # caps a streamed (chunked) body while it is read
-    if (request.content_length or 0) > MAX_BODY_BYTES:
+    if request.content_length is not None:
+        if request.content_length > MAX_BODY_BYTES:
+            raise RequestEntityTooLarge()
+        return
+    # Chunked: read one byte past the limit at most (werkzeug would stop at the limit without a word,
+    # and the form would be parsed cut short); what was read is kept for the form parser.
+    request.max_content_length = MAX_BODY_BYTES + 1
+    if len(request.get_data(cache=True)) > MAX_BODY_BYTES:
         raise RequestEntityTooLarge()
 
 
