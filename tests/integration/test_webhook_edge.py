@@ -6,8 +6,10 @@ The same checks through real gunicorn and `f0care serve` processes are in tests/
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable, Iterator
+from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
@@ -215,6 +217,33 @@ def test_a_signed_body_just_under_the_limit_is_handled(client: FlaskClient, conf
     params["Padding"] = "x" * (MAX_BODY_BYTES - 400)
     status, twiml = post(client, config, params)
     assert status == 200 and replies(twiml)
+
+
+def chunked_post(client: FlaskClient, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """A post without Content-Length, its body streamed as a chunked one reaches the app."""
+    response = client.post(
+        WEBHOOK,
+        input_stream=io.BytesIO(body),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Transfer-Encoding": "chunked", **(headers or {})},  # the server has de-chunked it
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_a_chunked_body_over_64_kib_is_refused_with_413(client: FlaskClient, runtime: Runtime) -> None:
+    assert chunked_post(client, b"Body=" + b"x" * MAX_BODY_BYTES)[0] == 413
+    assert rows(runtime.db, Message) == []
+
+
+def test_a_signed_chunked_body_under_the_limit_is_parsed_whole_and_handled(
+    client: FlaskClient, config: Config, runtime: Runtime
+) -> None:
+    params = sms(UNKNOWN, "TRO GIUP")
+    params["Padding"] = "x" * (MAX_BODY_BYTES - 400)
+    status, twiml = chunked_post(client, urlencode(params).encode(), {"X-Twilio-Signature": sign(config, params)})
+    assert status == 200 and replies(twiml)
+    assert len(rows(runtime.db, Message, Message.direction == "in")) == 1
 
 
 # --- never 200 for a message not stored ------------------------------------------------------------
