@@ -171,7 +171,8 @@ def test_while_the_database_is_stopped_nothing_gets_200_and_every_retried_messag
                 hook.params(PATIENT, "LS"),
             ]
             with outage():
-                during = [hook.post(http, params).status_code for params in batch]
+                answers = [hook.post(http, params) for params in batch]
+                during = [r.status_code for r in answers]
                 health = http.get(gunicorn.base_url + "/healthz", timeout=5).status_code
             after = [hook.post(http, params) for params in batch]
             again = [hook.post(http, params) for params in batch]
@@ -184,6 +185,7 @@ def test_while_the_database_is_stopped_nothing_gets_200_and_every_retried_messag
             assert "115" in reply_text(after[0])  # the red answer's advice
             check_outcome(db, batch)
             assert len(gunicorn.worker_pids()) == gunicorn.workers
+            print(f"\n{kind}: 503 in {[round(r.elapsed.total_seconds() * 1000) for r in answers]} ms")
         except BaseException:
             dump_logs([gunicorn.process], failed=True)
             raise
