@@ -9,13 +9,18 @@ from flask import Flask, Response, jsonify
 from f0care.runtime import Runtime
 from models.db import ping
 from sms_gateway import twilio_webhook
+from sms_gateway.inbound_rules import MAX_BODY_BYTES
 
 
 def create_app(runtime: Runtime) -> Flask:
     """A web app serving `runtime` (built once by the caller from the config)."""
     app = Flask("f0care")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES  # every route; the webhooks refuse before reading
     app.extensions["f0care"] = runtime
-    twilio_webhook.install(app, runtime, runtime.config.webhook_auth_token, runtime.config.service.public_url)
+    config = runtime.config
+    twilio_webhook.install(
+        app, runtime, config.webhook_auth_token, config.service.public_url, config.gateway.short_codes
+    )
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

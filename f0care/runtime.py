@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from dialogs import engine as dialog_engine
 from dialogs.program import Program
 from f0care.config import Config, to_program
-from f0care.inbound import apology, receive, record_failed
+from f0care.inbound import receive, record_failed
+from f0care.rejections import store_rejected
 from models.clock import Clock, utcnow
 from models.db import make_engine
 from scheduler.context import JobContext, OnCall, Schedule
@@ -19,7 +21,7 @@ from sms_gateway.outbox.outbox import Outbox, OutboxMode
 from sms_gateway.outbox.receipts import record_status
 from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
 from sms_gateway.senders import ConsoleSender, Sender, TwilioSender
-from sms_gateway.wire import Handled, InboundSms
+from sms_gateway.wire import Handled, InboundSms, NotStored
 
 log = logging.getLogger("f0care")
 
@@ -37,17 +39,33 @@ class Runtime:
         moment = now or self.clock()
         try:
             handled = receive(self.db, self.program, sms, moment)
-        except Exception:
-            # Unexpected: keep the message for replay and still answer the patient.
+        except SQLAlchemyError as error:
+            # The database is unreachable or refused the write: nothing was kept, the sender's retry will be.
+            log.error("inbound message not stored: %s", type(error).__name__)
+            raise NotStored from error
+        except Exception as error:
+            # A fault of ours, not the database's: kept as "error" for replay (a retry finds it stored).
             log.exception("inbound message could not be handled")
             record_failed(self.db, sms, moment)
-            return Handled(apology(self.program))
+            raise NotStored from error
         self.outbox.notify(handled.queued_ids)
         return handled
 
+    def reject(self, sms: InboundSms, reason: str, now: datetime | None = None) -> None:
+        """A message the channel refused: stored with status "rejected", no conversation started."""
+        try:
+            store_rejected(self.db, sms, reason, now or self.clock())
+        except SQLAlchemyError as error:
+            log.error("rejected inbound message not stored: %s", type(error).__name__)
+            raise NotStored from error
+
     def record_receipt(self, provider_sid: str, status: str, error_code: int | None) -> bool:
-        """A provider's delivery receipt: the message's status moves forward, never back."""
-        return record_status(self.db, provider_sid, status, error_code)
+        """A provider's delivery receipt: the status moves forward; some errors opt out or flag the patient."""
+        try:
+            return record_status(self.db, provider_sid, status, error_code, self.clock())
+        except SQLAlchemyError as error:
+            log.error("delivery receipt not stored: %s", type(error).__name__)
+            raise NotStored from error
 
 
 def make_sender(config: Config) -> Sender:

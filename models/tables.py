@@ -102,7 +102,7 @@ class Message(SQLModel, table=True):
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
     channel: str = Field(default="sms", max_length=16)
     kind: str = Field(default="reply", max_length=16)  # inbound, reply, otp, alert, staff, welcome, notice
-    provider_sid: str | None = Field(default=None, unique=True, max_length=64)
+    provider_sid: str | None = Field(default=None, unique=True, max_length=128)
     # Scheduled sends carry a key (job, subject, local date, step): never sent twice.
     dedupe_key: str | None = Field(default=None, unique=True, max_length=120)
     in_reply_to: int | None = Field(default=None, index=True)

@@ -1,18 +1,35 @@
-"""`POST /sms/twilio`: Twilio's inbound-message webhook. Parse, check the signature, call the service."""
+"""`POST /sms/twilio`: Twilio's inbound-message webhook. Size, signature, sender; then the service.
+
+Order matters: a body over `MAX_BODY_BYTES` is refused (413) before a byte of it is read, the
+signature is checked before anything is stored, and a message the service could not store is
+answered 503 so that Twilio tries the number's fallback URL; a 200 means stored.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from sms_gateway.wire import InboundPort, InboundSms
+from sms_gateway.inbound_rules import (
+    MAX_BODY_BYTES,
+    MAX_PROVIDER_ID,
+    is_allowed_sender,
+    parse_error_code,
+    strip_controls,
+)
+from sms_gateway.wire import InboundPort, InboundSms, NotStored
 
 bp = Blueprint("twilio", __name__)
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 EXTENSION = "sms_gateway.twilio"
+RETRY_AFTER_SECONDS = "30"
+_PROVIDER_ID = re.compile(rf"[\x21-\x7e]{{1,{MAX_PROVIDER_ID}}}", re.ASCII)  # visible ASCII
 
 
 @dataclass(frozen=True)
@@ -22,24 +39,46 @@ class TwilioEdge:
     port: InboundPort
     validator: RequestValidator
     public_url: str  # the base URL Twilio calls (and signs), not the one behind the proxy
+    short_codes: frozenset[str] = field(default_factory=frozenset)  # senders allowed besides E.164 numbers
 
 
-def install(app: Flask, port: InboundPort, auth_token: str, public_url: str) -> None:
+def install(app: Flask, port: InboundPort, auth_token: str, public_url: str, short_codes: Collection[str] = ()) -> None:
     """Serve Twilio's webhooks in `app`, handing messages to `port`."""
-    app.extensions[EXTENSION] = TwilioEdge(port, RequestValidator(auth_token), public_url)
+    app.extensions[EXTENSION] = TwilioEdge(port, RequestValidator(auth_token), public_url, frozenset(short_codes))
     app.register_blueprint(bp)
 
 
 def twiml(text: str | None) -> Response:
-    if not text:
+    """A TwiML answer; well-formed XML whatever `text` holds."""
+    clean = strip_controls(text or "")
+    if not clean:
         return Response(TWIML_EMPTY, mimetype="text/xml")
-    body = f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(text)}</Message></Response>'
+    body = f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(clean)}</Message></Response>'
     return Response(body, mimetype="text/xml")
+
+
+def unavailable() -> Response:
+    """Not stored: Twilio calls the fallback URL, and a sender that retries later is handled then."""
+    return Response(TWIML_EMPTY, status=503, mimetype="text/xml", headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
 def _edge() -> TwilioEdge:
     edge: TwilioEdge = current_app.extensions[EXTENSION]
     return edge
+
+
+@bp.before_request
+def refuse_large_bodies() -> None:
+    """413 before the body is read: at once from Content-Length, or as a chunked body passes the limit."""
+    if request.content_length is not None:
+        if request.content_length > MAX_BODY_BYTES:
+            raise RequestEntityTooLarge()
+        return
+    # Chunked: read one byte past the limit at most (werkzeug would stop at the limit without a word,
+    # and the form would be parsed cut short); what was read is kept for the form parser.
+    request.max_content_length = MAX_BODY_BYTES + 1
+    if len(request.get_data(cache=True)) > MAX_BODY_BYTES:
+        raise RequestEntityTooLarge()
 
 
 def signed_url(public_url: str) -> str:
@@ -58,22 +97,39 @@ def check_signature() -> dict[str, str]:
     return form
 
 
+def provider_id(form: dict[str, str]) -> str | None:
+    """The MessageSid (None when absent); 400 for one no database column of ours could hold."""
+    sid = form.get("MessageSid") or None
+    if sid is not None and not _PROVIDER_ID.fullmatch(sid):
+        abort(400)
+    return sid
+
+
 @bp.post("/sms/twilio")
 def inbound() -> Response:
     form = check_signature()
-    if not form.get("From"):
+    edge, sid, sender = _edge(), provider_id(form), form.get("From", "")
+    if not sender.strip():
         abort(400)
-    sms = InboundSms(phone=form["From"], body=form.get("Body", ""), provider_sid=form.get("MessageSid"))
-    return twiml(_edge().port.receive(sms).reply)
+    sms = InboundSms(phone=strip_controls(sender).strip(), body=strip_controls(form.get("Body", "")), provider_sid=sid)
+    try:
+        if not is_allowed_sender(sender, edge.short_codes):
+            edge.port.reject(sms, "sender")  # kept, marked rejected; no conversation starts
+            abort(400)
+        return twiml(edge.port.receive(sms).reply)
+    except NotStored:
+        return unavailable()
 
 
 @bp.post("/sms/twilio/status")
 def delivery_status() -> Response:
     """Twilio's delivery receipt: move the message's status forward, never backwards."""
     form = check_signature()
-    sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
+    sid, status = provider_id(form), form.get("MessageStatus", "").strip().lower()
     if not sid or not status:
         abort(400)
-    error = form.get("ErrorCode")
-    _edge().port.record_receipt(sid, status.lower(), int(error) if error and error.isdigit() else None)
+    try:
+        _edge().port.record_receipt(sid, status, parse_error_code(form.get("ErrorCode")))
+    except NotStored:
+        return unavailable()
     return Response(status=204)

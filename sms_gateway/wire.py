@@ -44,11 +44,23 @@ class SendResult:
     retry_after: float | None = None
 
 
+class NotStored(Exception):
+    """An inbound message could not be stored (database unreachable, write failed): the provider must retry.
+
+    A channel answers it with a temporary failure (HTTP 503), never with a success: a message
+    acknowledged but not stored would be lost without anyone knowing.
+    """
+
+
 class InboundPort(Protocol):
     """The application as a channel sees it."""
 
     def receive(self, sms: InboundSms) -> Handled:
-        """Handle one inbound message (stored, decided, committed) and return the reply."""
+        """Handle one inbound message (stored, decided, committed) and return the reply; NotStored if not stored."""
+        ...
+
+    def reject(self, sms: InboundSms, reason: str) -> None:
+        """Keep a message the channel refused (a sender that is no phone number) as rejected; NotStored if not."""
         ...
 
     def record_receipt(self, provider_sid: str, status: str, error_code: int | None) -> bool:

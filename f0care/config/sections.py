@@ -105,6 +105,16 @@ class GatewayConfig(Model):
     retry: RetryConfig = Field(default_factory=RetryConfig)
     twilio: TwilioConfig = Field(default_factory=TwilioConfig)
     dev_auth_token: str = Field(default="f0care-local-dev-token", min_length=1)
+    short_codes: tuple[str, ...] = ()  # senders allowed besides E.164 numbers: a carrier's short codes
+
+    @field_validator("short_codes", mode="before")
+    @classmethod
+    def _short_codes(cls, value: object) -> object:
+        codes = [as_text(code) for code in value] if isinstance(value, list) else value
+        for code in codes if isinstance(codes, list) else ():
+            if not isinstance(code, str) or not re.fullmatch(r"[0-9]{3,8}", code):
+                raise ValueError(f'"{code}" is not a short code; write its 3 to 8 digits, e.g. ["8085"]')
+        return codes
 
     @model_validator(mode="after")
     def _twilio_needs_credentials(self) -> GatewayConfig:

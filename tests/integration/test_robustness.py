@@ -200,17 +200,18 @@ def test_a_get_on_the_webhook_is_not_allowed(client: FlaskClient) -> None:
     assert client.get(WEBHOOK).status_code == 405
 
 
-def test_while_the_database_is_down_the_sender_still_gets_an_apology(
+def test_while_the_database_is_down_the_webhook_answers_503_never_200_with_an_apology(
     client: FlaskClient, config: Config, runtime: Runtime
 ) -> None:
+    """Issue 16: a 200 means stored; Twilio answers a 503 from the number's fallback URL (see README)."""
     working, runtime.db = runtime.db, make_engine("sqlite:////nonexistent-f0care-dir/sub/f0care.db")
     try:
         status, twiml = post(client, config, sms(PATIENT, "98 18 86 37 0 0"))
     finally:
         runtime.db.dispose()
         runtime.db = working
-    assert_answered(status, twiml)
-    assert "115" in twiml
+    assert status == 503, twiml
+    assert [m.text for m in ElementTree.fromstring(twiml).iter("Message")] == []
 
 
 @pytest.mark.parametrize("name", ["Nguyen " * 60, "X"], ids=["420-characters", "one-letter"])
