@@ -13,9 +13,11 @@ from dialogs import engine as dialog_engine
 from dialogs.program import Program
 from f0care.config import Config, to_program
 from f0care.delivery import RateLimiter, RetryPolicy
-from f0care.inbound import Handled, InboundSms, apology, receive, record_failed
+from f0care.inbound import Handled, InboundSms
 from f0care.outbox import Outbox, OutboxMode
+from f0care.service.inbound import apology, receive, record_failed
 from models.db import make_engine
+from models.uow import SqlUnitOfWork
 from scheduler.context import JobContext, OnCall, Schedule
 from sms_gateway.senders import ConsoleSender, Sender, TwilioSender
 
@@ -35,15 +37,19 @@ class Runtime:
     outbox: Outbox
     clock: Clock = utcnow
 
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work on the service's database."""
+        return SqlUnitOfWork(self.db)
+
     def receive(self, sms: InboundSms, now: datetime | None = None) -> Handled:
         """One inbound message, any channel: handled, committed, then its outbox delivered."""
         moment = now or self.clock()
         try:
-            handled = receive(self.db, self.program, sms, moment)
+            handled = receive(self.unit_of_work, self.program, sms, moment)
         except Exception:
             # Unexpected: keep the message for replay and still answer the patient.
             log.exception("inbound message could not be handled")
-            record_failed(self.db, sms, moment)
+            record_failed(self.unit_of_work, sms, moment)
             return Handled(apology(self.program))
         self.outbox.notify(handled.queued_ids)
         return handled
