@@ -12,10 +12,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from dialogs import engine as dialog_engine
 from dialogs.program import Program
 from f0care.config import Config, to_program
-from f0care.inbound import receive, record_failed
 from f0care.rejections import store_rejected
+from f0care.service.inbound import receive, record_failed
 from models.clock import Clock, utcnow
 from models.db import make_engine
+from models.uow import SqlUnitOfWork
 from scheduler.context import JobContext, OnCall, Schedule
 from sms_gateway.outbox.outbox import Outbox, OutboxMode
 from sms_gateway.outbox.receipts import record_status
@@ -34,11 +35,15 @@ class Runtime:
     outbox: Outbox
     clock: Clock = utcnow
 
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work on the service's database."""
+        return SqlUnitOfWork(self.db)
+
     def receive(self, sms: InboundSms, now: datetime | None = None) -> Handled:
         """One inbound message, any channel: handled, committed, then its outbox delivered."""
         moment = now or self.clock()
         try:
-            handled = receive(self.db, self.program, sms, moment)
+            handled = receive(self.unit_of_work, self.program, sms, moment)
         except SQLAlchemyError as error:
             # The database is unreachable or refused the write: nothing was kept, the sender's retry will be.
             log.error("inbound message not stored: %s", type(error).__name__)
@@ -46,7 +51,7 @@ class Runtime:
         except Exception as error:
             # A fault of ours, not the database's: kept as "error" for replay (a retry finds it stored).
             log.exception("inbound message could not be handled")
-            record_failed(self.db, sms, moment)
+            record_failed(self.unit_of_work, sms, moment)
             raise NotStored from error
         self.outbox.notify(handled.queued_ids)
         return handled

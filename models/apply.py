@@ -1,8 +1,6 @@
-"""Write what a dialog step decided: patients, declarations, alerts, the outbox.
+"""Write what a dialog step decided, through the repositories: patients, declarations, alerts, the outbox.
 
-The effects of a daily answer (a declaration, an alert, queued SMS) are written with Core
-statements: the webhook runs them for every message and the ORM's unit of work costs more than
-the SQL. Effects that change a patient load its ORM row.
+One `case` per effect type; `assert_never` makes a new effect type that nobody applies a type error.
 """
 
 from __future__ import annotations
@@ -10,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import assert_never
 
-from sqlalchemy import bindparam, insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from dialogs.effects import (
     AcknowledgeAlerts,
@@ -30,21 +27,9 @@ from dialogs.effects import (
     SetOptOut,
     SetPatientStatus,
 )
-from dialogs.text import segments
-from models.store import ContactRow, PatientRef, patient_by_code
-from models.tables import Alert, Declaration, Message, Patient
-
-ALERTS = Alert.__table__  # type: ignore[attr-defined]
-DECLARATIONS = Declaration.__table__  # type: ignore[attr-defined]
-MESSAGES = Message.__table__  # type: ignore[attr-defined]
-PATIENTS = Patient.__table__  # type: ignore[attr-defined]
-# Built once: building a statement per call costs more than running it.
-_INSERT_ALERT = insert(ALERTS)
-_INSERT_DECLARATION = insert(DECLARATIONS)
-_UPDATE_DECLARATION = update(DECLARATIONS).where(
-    DECLARATIONS.c.patient_id == bindparam("b_patient"), DECLARATIONS.c.started_at == bindparam("b_started")
-)
-_QUEUE = insert(MESSAGES).returning(MESSAGES.c.id)
+from models.records import ContactRow, PatientRef
+from models.tables import Patient
+from models.uow import Repositories, SqlRepositories
 
 
 @dataclass
@@ -70,6 +55,17 @@ def apply_effects(
     known: Iterable[Patient | PatientRef] = (),
 ) -> Applied:
     """Persist `effects` in `session` (the caller commits)."""
+    return apply(SqlRepositories(session), effects, now, contact, known)
+
+
+def apply(
+    repos: Repositories,
+    effects: Iterable[Effect],
+    now: datetime,
+    contact: ContactRow | None = None,
+    known: Iterable[Patient | PatientRef] = (),
+) -> Applied:
+    """Persist `effects` through `repos` (the caller commits); `known` patients need no lookup."""
     done = Applied()
     for patient in known:
         if isinstance(patient, PatientRef):
@@ -78,164 +74,102 @@ def apply_effects(
             done.patients[patient.code] = patient
     replies: list[str] = []
     for effect in effects:
-        if isinstance(effect, Reply):
-            replies.append(effect.text)
-        elif isinstance(effect, SendSms):
-            done.queued.append(_queue(session, effect, now, done))
-        elif isinstance(effect, CreatePatient):
-            done.patients[effect.code] = _create(session, effect, now)
-        elif isinstance(effect, SetPatientStatus):
-            patient = _patient(session, effect.code, done)
-            patient.status = effect.status
-            patient.decided_at = now
-            patient.decided_by = effect.by_name
-            patient.decided_by_phone = effect.by_phone
-            patient.rejected_reason = effect.reason
-            patient.monitor_until = effect.monitor_until or patient.monitor_until
-            session.add(patient)
-            if effect.status == "rejected":
-                _close_alerts(session, patient, now, effect.by_name)
-        elif isinstance(effect, RecordTestResult | EndMonitoring | ExtendMonitoring):
-            _monitoring(session, effect, now, _patient(session, effect.code, done))
-        elif isinstance(effect, RecordDeclaration):
-            _declare(session, effect, now, _read(session, effect.code, done).id)
-        elif isinstance(effect, RaiseAlert):
-            read = _read(session, effect.code, done)
-            values = {
-                "patient_id": read.id,
-                "clinic_id": read.clinic_id,
-                "level": effect.level.value,
-                "reason": effect.reason[:300],
-                "kind": effect.kind,
-                "dedupe_key": effect.key,
-                "created_at": now,
-            }
-            session.connection().execute(_INSERT_ALERT, values)  # a key raised already fails here (IntegrityError)
-        elif isinstance(effect, AcknowledgeAlerts):
-            _acknowledge(session, effect, now, _patient(session, effect.code, done))
-        elif isinstance(effect, SetOptOut) and contact is not None:
-            contact.opted_out = effect.opted_out
-            contact.opted_out_at = now if effect.opted_out else None
-        elif isinstance(effect, SetLanguage) and contact is not None:
-            contact.language = effect.language
-            _set_language(session, done, contact.phone, effect.language)
+        match effect:
+            case Reply():
+                replies.append(effect.text)
+            case SendSms():
+                patient_id = done.id_of(effect.patient_code) if effect.patient_code else None
+                done.queued.append(repos.messages.queue(effect, patient_id, now))
+            case CreatePatient():
+                done.patients[effect.code] = repos.patients.create(effect, now)
+            case SetPatientStatus():
+                _set_status(repos, effect, now, _patient(repos, effect.code, done))
+            case RecordTestResult() | EndMonitoring() | ExtendMonitoring():
+                _monitoring(repos, effect, now, _patient(repos, effect.code, done))
+            case RecordDeclaration():
+                repos.declarations.record(effect, _id(_read(repos, effect.code, done)), now)
+            case RaiseAlert():
+                read = _read(repos, effect.code, done)
+                repos.alerts.add(effect, _id(read), read.clinic_id, now)  # a key raised already: IntegrityError
+            case AcknowledgeAlerts():
+                patient_id = _id(_patient(repos, effect.code, done))
+                repos.alerts.acknowledge_open(patient_id, now, effect.by_name, effect.by_phone)
+            case SetOptOut():
+                if contact is not None:
+                    contact.opted_out = effect.opted_out
+                    contact.opted_out_at = now if effect.opted_out else None
+            case SetLanguage():
+                if contact is not None:
+                    contact.language = effect.language
+                    _set_language(repos, done, contact.phone, effect.language)
+            case _:
+                assert_never(effect)
     done.reply = "\n".join(replies) if replies else None
     return done
 
 
-def _patient(session: Session, code: str, done: Applied) -> Patient:
+def _patient(repos: Repositories, code: str, done: Applied) -> Patient:
     """The patient's ORM row, for effects that change it."""
-    patient = done.patients.get(code) or patient_by_code(session, code)
+    patient = done.patients.get(code) or repos.patients.by_code(code)
     if patient is None:
         raise LookupError(f"effect names unknown patient {code}")
     done.patients[code] = patient
     return patient
 
 
-def _read(session: Session, code: str, done: Applied) -> Patient | PatientRef:
+def _read(repos: Repositories, code: str, done: Applied) -> Patient | PatientRef:
     """The patient, for effects that only need its id and clinic."""
-    return done.patients.get(code) or done.refs.get(code) or _patient(session, code, done)
+    return done.patients.get(code) or done.refs.get(code) or _patient(repos, code, done)
 
 
-def _set_language(session: Session, done: Applied, phone: str, language: str) -> None:
+def _id(patient: Patient | PatientRef) -> int:
+    assert patient.id is not None  # a stored or flushed row
+    return patient.id
+
+
+def _set_status(repos: Repositories, effect: SetPatientStatus, now: datetime, patient: Patient) -> None:
+    """Staff accepted or refused a registration; a refused patient's open alerts are closed."""
+    patient.status = effect.status
+    patient.decided_at = now
+    patient.decided_by = effect.by_name
+    patient.decided_by_phone = effect.by_phone
+    patient.rejected_reason = effect.reason
+    patient.monitor_until = effect.monitor_until or patient.monitor_until
+    repos.patients.save(patient)
+    if effect.status == "rejected":
+        _close_alerts(repos, patient, now, effect.by_name)
+
+
+def _set_language(repos: Repositories, done: Applied, phone: str, language: str) -> None:
     """The phone's patients read their texts in the contact's language."""
     for patient in done.patients.values():
         if patient.phone == phone:
             patient.language = language
-            session.add(patient)
+            repos.patients.save(patient)
     ids = [ref.id for code, ref in done.refs.items() if ref.phone == phone and code not in done.patients]
     if ids:
-        session.execute(update(PATIENTS).where(PATIENTS.c.id.in_(ids)).values(language=language))
-
-
-def _queue(session: Session, effect: SendSms, now: datetime, done: Applied) -> int:
-    """Queue one SMS; returns its outbox id."""
-    patient_id = done.id_of(effect.patient_code) if effect.patient_code else None
-    values: dict[str, Any] = {
-        "direction": "out",
-        "phone": effect.to,
-        "body": effect.text,
-        "created_at": now,
-        "patient_id": patient_id,
-        "kind": effect.kind,
-        "status": "queued",
-        "sensitive": effect.sensitive,
-        "segments": segments(effect.text),
-    }
-    return int(session.connection().execute(_QUEUE, values).scalar_one())
-
-
-def _create(session: Session, effect: CreatePatient, now: datetime) -> Patient:
-    patient = Patient(
-        code=effect.code,
-        full_name=effect.full_name,
-        birth_year=effect.birth_year,
-        birth_date=effect.birth_date,
-        area=effect.area,
-        clinic_id=effect.clinic_id,
-        phone=effect.phone,
-        registered_by=effect.registered_by,
-        positive_test_date=effect.positive_test_date,
-        symptoms=effect.symptoms,
-        risk_factors=list(effect.risk_factors),
-        status=effect.status,
-        language=effect.language,
-        created_at=now,
-        decided_at=now if effect.accepted_by else None,
-        decided_by=effect.accepted_by,
-        decided_by_phone=effect.registered_by if effect.accepted_by else None,
-        monitor_until=effect.monitor_until,
-    )
-    session.add(patient)
-    session.flush()  # the id, for the messages and alerts that follow; a taken code fails here
-    return patient
-
-
-def _declare(session: Session, effect: RecordDeclaration, now: datetime, patient_id: int | None) -> None:
-    """Insert a new declaration, or update the one this answer continues (same start)."""
-    assert patient_id is not None
-    values = {
-        "answers": dict(effect.answers),
-        "complete": effect.complete,
-        "level": effect.level.value,
-        "updated_at": now,
-    }
-    if not effect.new:
-        key = {"b_patient": patient_id, "b_started": effect.started_at}
-        if session.connection().execute(_UPDATE_DECLARATION, {**key, **values}).rowcount:
-            return
-    start = {"patient_id": patient_id, "local_date": effect.local_date, "started_at": effect.started_at}
-    session.connection().execute(_INSERT_DECLARATION, {**start, **values})
-
-
-def _acknowledge(session: Session, effect: AcknowledgeAlerts, now: datetime, patient: Patient) -> None:
-    query = select(Alert).where(Alert.patient_id == patient.id, col(Alert.acknowledged_at).is_(None))
-    for alert in session.exec(query):
-        alert.acknowledged_at = now
-        alert.acknowledged_by = effect.by_name
-        alert.acknowledged_by_phone = effect.by_phone
-        session.add(alert)
+        repos.patients.set_language(ids, language)
 
 
 def _monitoring(
-    session: Session, effect: RecordTestResult | EndMonitoring | ExtendMonitoring, now: datetime, patient: Patient
+    repos: Repositories, effect: RecordTestResult | EndMonitoring | ExtendMonitoring, now: datetime, patient: Patient
 ) -> None:
-    if isinstance(effect, RecordTestResult):
-        patient.test_result = effect.result
-    elif isinstance(effect, EndMonitoring):
-        patient.status = "discharged"
-        patient.ended_at = now
-        patient.ended_by = effect.by
-        _close_alerts(session, patient, now, effect.by)
-    else:
-        patient.monitor_until = effect.until
-        patient.test_asked_on = None
-    session.add(patient)
+    match effect:
+        case RecordTestResult():
+            patient.test_result = effect.result
+        case EndMonitoring():
+            patient.status = "discharged"
+            patient.ended_at = now
+            patient.ended_by = effect.by
+            _close_alerts(repos, patient, now, effect.by)
+        case ExtendMonitoring():
+            patient.monitor_until = effect.until
+            patient.test_asked_on = None
+        case _:
+            assert_never(effect)
+    repos.patients.save(patient)
 
 
-def _close_alerts(session: Session, patient: Patient, now: datetime, by: str) -> None:
+def _close_alerts(repos: Repositories, patient: Patient, now: datetime, by: str) -> None:
     """Monitoring ended or the registration was refused: open alerts must not climb to on-call."""
-    query = select(Alert).where(Alert.patient_id == patient.id, col(Alert.acknowledged_at).is_(None))
-    for alert in session.exec(query):
-        alert.acknowledged_at, alert.acknowledged_by = now, f"{by} (closed)"[:80]
-        session.add(alert)
+    repos.alerts.acknowledge_open(_id(patient), now, f"{by} (closed)"[:80], None)

@@ -134,10 +134,10 @@ class Codes:
 
 
 def deterministic_codes(monkeypatch: pytest.MonkeyPatch, seed: str) -> Codes:
-    """The one place the service's code generators are replaced (f0care.inbound.new_code/new_otp)."""
+    """The one place the service's code generators are replaced (f0care.service.decide.new_code/new_otp)."""
     codes = Codes(seed)
-    monkeypatch.setattr("f0care.inbound.new_code", codes.new_code)
-    monkeypatch.setattr("f0care.inbound.new_otp", codes.new_otp)
+    monkeypatch.setattr("f0care.service.decide.new_code", codes.new_code)
+    monkeypatch.setattr("f0care.service.decide.new_otp", codes.new_otp)
     return codes
 
 

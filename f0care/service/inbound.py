@@ -1,0 +1,96 @@
+"""The application service for one inbound message, for every channel (Twilio, simulator, USSD).
+
+Load what the dialogs need, run one pure step, write its effects: one unit of work, one commit.
+A retried delivery (same provider id) gets the stored reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from dialogs.phones import normalize_phone
+from dialogs.program import Program
+from f0care.service.decide import decide
+from models.apply import apply
+from models.repositories.messages import MAX_BODY
+from models.uow import UnitOfWork
+from sms_gateway.wire import Handled, InboundSms
+
+UnitsOfWork = Callable[[], UnitOfWork]  # a new unit of work per call
+ATTEMPTS = 5  # a taken patient code or a write conflict: run the whole message again
+log = logging.getLogger("f0care.inbound")
+
+
+def receive(uows: UnitsOfWork, program: Program, sms: InboundSms, now: datetime) -> Handled:
+    """Handle one inbound SMS; returns the reply for the sender and the outbox ids to deliver."""
+    sid = sms.provider_sid or f"local-{uuid.uuid4().hex}"
+    for _attempt in range(ATTEMPTS):
+        try:
+            return _receive_once(uows(), program, sms, sid, now)
+        except IntegrityError:
+            with uows() as uow:
+                stored = uow.messages.reply_to(sid)
+            if stored is not None:  # the same message, stored meanwhile by another worker
+                return Handled(stored or None, duplicate=True)
+        except OperationalError as error:
+            if not transient(error):
+                raise
+            log.warning("write conflict on an inbound message; trying again")
+    raise RuntimeError("could not store the inbound message after several attempts")
+
+
+def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, now: datetime) -> Handled:
+    phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
+    text = sms.body.replace("\x00", "")[:MAX_BODY]
+    with uow:
+        decision = decide(uow, program, phone, text, now)
+        reply, guessed = decision.reply, decision.patient_id()
+        # Stored before the effects, so the record reads in order; a retried delivery stops here.
+        inbound_id = uow.messages.add_inbound(
+            phone=phone,
+            text=text,
+            channel=sms.channel,
+            provider_sid=sid,
+            patient_id=guessed,
+            replied=reply is not None,
+            secret=decision.was_otp,  # a typed one-time code is not kept
+            now=now,
+        )
+        if inbound_id is None:
+            uow.rollback()
+            return Handled(uow.messages.reply_to(sid) or None, duplicate=True)
+        applied = apply(uow, decision.effects, now, decision.contact, decision.known)
+        if decision.contact is not None:
+            uow.contacts.save(decision.contact)
+        patient_id = decision.patient_id(applied)
+        if patient_id != guessed:  # a patient created by this very message
+            uow.messages.link_patient(inbound_id, patient_id)
+        if reply is not None:
+            uow.messages.add_reply(
+                to_id=inbound_id, phone=phone, body=reply, channel=sms.channel, patient_id=patient_id, now=now
+            )
+        uow.commit()
+    return Handled(applied.reply, tuple(applied.queued))
+
+
+def transient(error: OperationalError) -> bool:
+    """A serialisation failure or deadlock (PostgreSQL), or a busy database (SQLite): worth a retry."""
+    code = getattr(error.orig, "sqlstate", None)
+    return code in ("40001", "40P01", "55P03") or "database is locked" in str(error.orig)
+
+
+def record_failed(uows: UnitsOfWork, sms: InboundSms, now: datetime) -> None:
+    """Keep an inbound message the service failed on, for replay (best effort)."""
+    try:
+        with uows() as uow:
+            uow.messages.add_failed(
+                phone=sms.phone, body=sms.body, channel=sms.channel, provider_sid=sms.provider_sid, now=now
+            )
+            uow.commit()
+    except Exception:  # the database itself may be what failed
+        logging.getLogger("f0care").error("could not record the failed inbound message")

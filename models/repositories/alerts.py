@@ -1,0 +1,45 @@
+"""Red alerts to the clinic: raised with a Core insert (the hot path), acknowledged as ORM rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, col, select
+
+from dialogs.effects import RaiseAlert
+from models.tables import Alert
+
+ALERTS = Alert.__table__  # type: ignore[attr-defined]
+_INSERT = insert(ALERTS)
+
+
+class SqlAlerts:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, effect: RaiseAlert, patient_id: int, clinic_id: str, now: datetime) -> None:
+        """Raise one alert; a key raised already fails with IntegrityError."""
+        values = {
+            "patient_id": patient_id,
+            "clinic_id": clinic_id,
+            "level": effect.level.value,
+            "reason": effect.reason[:300],
+            "kind": effect.kind,
+            "dedupe_key": effect.key,
+            "created_at": now,
+        }
+        self._session.connection().execute(_INSERT, values)
+
+    def count_open(self, patient_id: int) -> int:
+        query = select(func.count()).where(Alert.patient_id == patient_id, col(Alert.acknowledged_at).is_(None))
+        return int(self._session.exec(query).one())
+
+    def acknowledge_open(self, patient_id: int, now: datetime, by_name: str, by_phone: str | None) -> None:
+        """Every open alert of the patient is answered (by staff, or closed with monitoring)."""
+        query = select(Alert).where(Alert.patient_id == patient_id, col(Alert.acknowledged_at).is_(None))
+        for alert in self._session.exec(query):
+            alert.acknowledged_at = now
+            alert.acknowledged_by = by_name
+            alert.acknowledged_by_phone = by_phone
+            self._session.add(alert)

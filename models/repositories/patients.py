@@ -1,0 +1,98 @@
+"""Patients: the live ones on a phone (Core, the hot path), and ORM rows for effects that change one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session
+from sqlmodel import select as orm_select
+
+from dialogs.effects import CreatePatient
+from models.records import PatientRef, view_of
+from models.tables import Patient
+
+LIVE = ("pending", "active")
+PATIENTS = Patient.__table__  # type: ignore[attr-defined]
+_VIEW_COLUMNS = [
+    "id",
+    "code",
+    "full_name",
+    "phone",
+    "clinic_id",
+    "status",
+    "birth_year",
+    "birth_date",
+    "area",
+    "risk_factors",
+    "registered_by",
+    "language",
+    "decided_by",
+    "decided_at",
+    "test_asked_on",
+    "monitor_until",
+    "positive_test_date",
+]
+# Built once: building a statement per message costs more than running it.
+_LIVE_ON_PHONE = (
+    select(*(PATIENTS.c[name] for name in _VIEW_COLUMNS))
+    .where(PATIENTS.c.phone == bindparam("b_phone"), PATIENTS.c.status.in_(LIVE))
+    .order_by(PATIENTS.c.id)
+)
+
+
+class SqlPatients:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def live_on_phone(self, phone: str) -> list[PatientRef]:
+        """The phone's pending and active patients, oldest first."""
+        rows = self._session.connection().execute(_LIVE_ON_PHONE, {"b_phone": phone})
+        return [PatientRef(row.id, view_of(row)) for row in rows]
+
+    def by_code(self, code: str, lock: bool = False) -> Patient | None:
+        """The patient's ORM row (locked for this transaction when `lock`)."""
+        query = orm_select(Patient).where(Patient.code == code)
+        if lock:
+            query = query.with_for_update()
+        return self._session.exec(query).first()
+
+    def create(self, effect: CreatePatient, now: datetime) -> Patient:
+        """A new patient row with its id; a taken code raises IntegrityError here."""
+        patient = new_patient(effect, now)
+        self._session.add(patient)
+        self._session.flush()  # the id, for the messages and alerts that follow
+        return patient
+
+    def save(self, patient: Patient) -> None:
+        """Write the changes made to a row from `by_code` or `create` (at the commit)."""
+        self._session.add(patient)
+
+    def set_language(self, ids: Sequence[int], language: str) -> None:
+        """Patients only read (no ORM row loaded) switch language."""
+        self._session.execute(update(PATIENTS).where(PATIENTS.c.id.in_(ids)).values(language=language))
+
+
+def new_patient(effect: CreatePatient, now: datetime) -> Patient:
+    """The row a CreatePatient effect describes."""
+    return Patient(
+        code=effect.code,
+        full_name=effect.full_name,
+        birth_year=effect.birth_year,
+        birth_date=effect.birth_date,
+        area=effect.area,
+        clinic_id=effect.clinic_id,
+        phone=effect.phone,
+        registered_by=effect.registered_by,
+        positive_test_date=effect.positive_test_date,
+        symptoms=effect.symptoms,
+        risk_factors=list(effect.risk_factors),
+        status=effect.status,
+        language=effect.language,
+        created_at=now,
+        decided_at=now if effect.accepted_by else None,
+        decided_by=effect.accepted_by,
+        decided_by_phone=effect.registered_by if effect.accepted_by else None,
+        monitor_until=effect.monitor_until,
+    )
