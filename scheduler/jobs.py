@@ -57,55 +57,59 @@ def prompt_at(slot: str) -> Callable[[date, RuleSettings], FanOutRule]:
 def jobs(ctx: JobContext) -> dict[str, AnyJob]:
     """Every job, with its times from `schedule:` in config.yaml."""
     s = ctx.schedule
-    every = {"minute": f"*/{s.ack_watch_minutes}"}
     table: list[AnyJob] = [
         FanOut(
             "morning-prompts",
             daily(s.morning_prompt),
             "the daily questions",
-            queries.households(False),
-            prompt_at(s.morning_prompt),
+            query=queries.households(only_missing=False),
+            rule=prompt_at(s.morning_prompt),
         ),
         FanOut(
-            "reminder", daily(s.reminder), "a nudge to those who have not declared", queries.households(True), Reminder
+            "reminder",
+            daily(s.reminder),
+            "a nudge to those who have not declared",
+            query=queries.households(only_missing=True),
+            rule=Reminder,
         ),
         Job(
             "deadline",
             daily(s.deadline),
             "digest to each clinic; 2 silent days = red",
-            False,
-            queries.clinic_days,
-            silent_days.deadline,
-            (("not_reporting", RaiseOnce),),
+            quiet=False,
+            query=queries.clinic_days,
+            rule=silent_days.deadline,
+            details=(("not_reporting", RaiseOnce),),
         ),
         Job(
             "ack-watch",
-            every,
+            {"minute": f"*/{s.ack_watch_minutes}"},
             "re-send unacknowledged red alerts",
-            False,
-            queries.open_alerts,
-            ladder.climb,
-            (("escalated", Escalate),),
+            quiet=False,
+            query=queries.open_alerts,
+            rule=ladder.climb,
+            details=(("escalated", Escalate),),
         ),
         Job(
             "end-of-monitoring",
             daily(s.end_of_monitoring),
             "rapid test on day N",
-            True,
-            queries.monitored_patients,
-            monitoring_end.end_of_monitoring,
-            (("asked", AskForTest), ("extended", PostponeTest)),
+            quiet=True,
+            query=queries.monitored_patients,
+            rule=monitoring_end.end_of_monitoring,
+            details=(("asked", AskForTest), ("extended", PostponeTest)),
         ),
         Job(
             "pending-watch",
             {"minute": "15"},
             "remind staff of waiting registrations",
-            True,
-            queries.waiting_registrations,
-            pending.remind,
+            quiet=True,
+            query=queries.waiting_registrations,
+            rule=pending.remind,
         ),
     ]
     for extra in s.checkins[1:]:
         name = f"checkin-{extra.replace(':', '')}"
-        table.append(FanOut(name, daily(extra), "an extra daily check-in", queries.households(False), prompt_at(extra)))
+        prompts = queries.households(only_missing=False)
+        table.append(FanOut(name, daily(extra), "an extra daily check-in", query=prompts, rule=prompt_at(extra)))
     return {job.name: job for job in table}
