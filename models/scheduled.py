@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session
 
+from dialogs.rules.effects import ScheduledSms
 from dialogs.text import segments
 from models.db import update_rows
 from models.tables import Message, ScheduledSend
@@ -19,14 +19,7 @@ from models.tables import Message, ScheduledSend
 BULK = frozenset({"prompt", "reminder", "digest"})  # sent after alerts, codes and replies
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    key: str  # job:subject:local date:step
-    to: str
-    text: str
-    kind: str
-    patient_id: int | None = None
-    covers: tuple[str, ...] = ()  # per-patient keys this message fulfils (claimed with `claim_keys`)
+Outgoing = ScheduledSms  # the name the outbox tests and the fan-out knew it by
 
 
 def insert_ignoring(session: Session, model: Any, unique: str) -> Insert:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from dialogs.program import Program
+from dialogs.rules.settings import RuleSettings
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,19 @@ class JobContext:
     schedule: Schedule
     oncall: tuple[OnCall, ...] = ()
     deliver: Callable[[Iterable[int]], None] = field(default=lambda ids: None)
+
+    @property
+    def rules(self) -> RuleSettings:
+        """What the scheduled rules need of the configuration."""
+        s = self.schedule
+        return RuleSettings(
+            program=self.program,
+            ack_timeout_minutes=s.ack_timeout_minutes,
+            accept_within_hours=s.accept_within_hours,
+            morning_prompt=s.morning_prompt,
+            deadline=s.deadline,
+            oncall=tuple(o.phone for o in self.oncall),
+        )
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,27 +1,48 @@
-"""The job table: each job's name, when it runs, and what it calls. Every job takes `now`."""
+"""The job table: each job's name, when it runs, whether quiet hours hold it, what it reads, its rule."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
 
-from scheduler.context import JobContext, JobReport, parse_hhmm
-from scheduler.digest import deadline
-from scheduler.escalation import ack_watch, pending_watch
-from scheduler.monitoring import end_of_monitoring
-from scheduler.prompts import morning_prompts, reminder
+from dialogs.rules import ladder, monitoring_end, pending, silent_days
+from dialogs.rules.effects import AskForTest, Escalate, PostponeTest, RaiseOnce, ScheduledEffect
+from dialogs.rules.household import FanOutRule, MorningPrompt, Reminder
+from dialogs.rules.settings import RuleSettings
+from scheduler import queries
+from scheduler.context import JobContext, parse_hhmm
 
-JobFn = Callable[[JobContext, datetime], JobReport]
+Batch = TypeVar("Batch")
 
 
 @dataclass(frozen=True)
-class Job:
+class Job(Generic[Batch]):
+    """Read batches; for each, the rule's effects are applied in one transaction, then delivered."""
+
     name: str
-    run: JobFn
     cron: dict[str, str]  # APScheduler CronTrigger fields (hour, minute), in the service timezone
     about: str
+    quiet: bool  # skipped in quiet hours (no scheduled message to patients)
+    query: Callable[[JobContext, datetime], Iterable[Batch]]
+    rule: Callable[[Batch, datetime, RuleSettings], Sequence[ScheduledEffect]]
+    details: tuple[tuple[str, type], ...] = ()  # report: how many effects of a type took hold
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """Households in batches; each batch claims its keys and queues what is still due."""
+
+    name: str
+    cron: dict[str, str]
+    about: str
+    query: Callable[[JobContext, datetime], Iterable[queries.Households]]
+    rule: Callable[[date, RuleSettings], FanOutRule]
+    quiet: bool = True
+
+
+AnyJob = Job[Any] | FanOut
 
 
 def daily(hhmm: str) -> dict[str, str]:
@@ -29,22 +50,66 @@ def daily(hhmm: str) -> dict[str, str]:
     return {"hour": str(moment.hour), "minute": str(moment.minute)}
 
 
-def jobs(ctx: JobContext) -> dict[str, Job]:
+def prompt_at(slot: str) -> Callable[[date, RuleSettings], FanOutRule]:
+    return lambda day, settings: MorningPrompt(day, slot, settings)
+
+
+def jobs(ctx: JobContext) -> dict[str, AnyJob]:
     """Every job, with its times from `schedule:` in config.yaml."""
     s = ctx.schedule
-    table = [
-        Job("morning-prompts", partial(_prompt, slot=s.morning_prompt), daily(s.morning_prompt), "the daily questions"),
-        Job("reminder", reminder, daily(s.reminder), "a nudge to those who have not declared"),
-        Job("deadline", deadline, daily(s.deadline), "digest to each clinic; 2 silent days = red"),
-        Job("ack-watch", ack_watch, {"minute": f"*/{s.ack_watch_minutes}"}, "re-send unacknowledged red alerts"),
-        Job("end-of-monitoring", end_of_monitoring, daily(s.end_of_monitoring), "rapid test on day N"),
-        Job("pending-watch", pending_watch, {"minute": "15"}, "remind staff of waiting registrations"),
+    table: list[AnyJob] = [
+        FanOut(
+            "morning-prompts",
+            daily(s.morning_prompt),
+            "the daily questions",
+            query=queries.households(only_missing=False),
+            rule=prompt_at(s.morning_prompt),
+        ),
+        FanOut(
+            "reminder",
+            daily(s.reminder),
+            "a nudge to those who have not declared",
+            query=queries.households(only_missing=True),
+            rule=Reminder,
+        ),
+        Job(
+            "deadline",
+            daily(s.deadline),
+            "digest to each clinic; 2 silent days = red",
+            quiet=False,
+            query=queries.clinic_days,
+            rule=silent_days.deadline,
+            details=(("not_reporting", RaiseOnce),),
+        ),
+        Job(
+            "ack-watch",
+            {"minute": f"*/{s.ack_watch_minutes}"},
+            "re-send unacknowledged red alerts",
+            quiet=False,
+            query=queries.open_alerts,
+            rule=ladder.climb,
+            details=(("escalated", Escalate),),
+        ),
+        Job(
+            "end-of-monitoring",
+            daily(s.end_of_monitoring),
+            "rapid test on day N",
+            quiet=True,
+            query=queries.monitored_patients,
+            rule=monitoring_end.end_of_monitoring,
+            details=(("asked", AskForTest), ("extended", PostponeTest)),
+        ),
+        Job(
+            "pending-watch",
+            {"minute": "15"},
+            "remind staff of waiting registrations",
+            quiet=True,
+            query=queries.waiting_registrations,
+            rule=pending.remind,
+        ),
     ]
     for extra in s.checkins[1:]:
         name = f"checkin-{extra.replace(':', '')}"
-        table.append(Job(name, partial(_prompt, slot=extra), daily(extra), "an extra daily check-in"))
+        prompts = queries.households(only_missing=False)
+        table.append(FanOut(name, daily(extra), "an extra daily check-in", query=prompts, rule=prompt_at(extra)))
     return {job.name: job for job in table}
-
-
-def _prompt(ctx: JobContext, now: datetime, slot: str) -> JobReport:
-    return morning_prompts(ctx, now, slot)

@@ -1,6 +1,7 @@
-"""APScheduler wiring: cron triggers in the service timezone, jobs stored in the service database.
+"""The runner: query -> rule -> apply the effects in one transaction -> deliver; and the APScheduler
+wiring (cron triggers in the service timezone, jobs stored in the service database).
 
-Jobs are only triggers: each run calls a job with `now`, and the unique keys of
+APScheduler is only a trigger: each run calls a job with `now`, and the unique keys of
 scheduled sends make a second run (a restart, a second scheduler) send nothing twice.
 """
 
@@ -14,9 +15,13 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlmodel import Session
 
+from dialogs.rules.household import still_due
+from models.apply_scheduled import Done, apply_scheduled
+from models.scheduled import claim_keys
 from scheduler.context import JobContext, JobReport
-from scheduler.jobs import Job, jobs
+from scheduler.jobs import AnyJob, FanOut, Job, jobs
 
 log = logging.getLogger("f0care.scheduler")
 _CONTEXT: JobContext | None = None  # the running process's jobs context (jobs are stored by name)
@@ -33,12 +38,58 @@ def run_named(ctx: JobContext, name: str, now: datetime) -> JobReport:
     table = jobs(ctx)
     if name not in table:
         raise KeyError(name)
-    report = table[name].run(ctx, now)
+    report = execute(table[name], ctx, now)
     log.info("%s", report)
     return report
 
 
-def trigger(ctx: JobContext, job: Job) -> CronTrigger:
+def execute(job: AnyJob, ctx: JobContext, now: datetime) -> JobReport:
+    """Run one job at `now`: batch by batch, read, decide, apply and commit, then deliver."""
+    report = JobReport(job.name)
+    if job.quiet and ctx.quiet(now):
+        report.skipped = "quiet hours"
+        return report
+    match job:
+        case FanOut():
+            _fan_out(job, ctx, now, report)
+        case Job():
+            _run(job, ctx, now, report)
+    return report
+
+
+def _run(job: Job[Any], ctx: JobContext, now: datetime, report: JobReport) -> None:
+    settings = ctx.rules
+    report.details.update({name: 0 for name, _kind in job.details})
+    for batch in job.query(ctx, now):
+        effects = job.rule(batch, now, settings)
+        if not effects:
+            continue
+        with Session(ctx.db) as session:
+            done = apply_scheduled(session, effects, now)
+            session.commit()
+        _delivered(ctx, done, report)
+        for name, kind in job.details:
+            report.details[name] += done.applied[kind]
+
+
+def _fan_out(job: FanOut, ctx: JobContext, now: datetime, report: JobReport) -> None:
+    """Per batch: claim each patient's key, queue what is still due; a re-run sends only the rest."""
+    rule = job.rule(ctx.today(now), ctx.rules)
+    for households in job.query(ctx, now):
+        ready = [rule.messages(people) for people in households]  # before the transaction: SQLite has one writer
+        with Session(ctx.db) as session:
+            fresh = claim_keys(session, [rule.key(p) for people in households for p in people], now)
+            done = apply_scheduled(session, still_due(rule, households, ready, fresh), now)
+            session.commit()
+        _delivered(ctx, done, report)
+
+
+def _delivered(ctx: JobContext, done: Done, report: JobReport) -> None:
+    ctx.deliver(done.queued)
+    report.queued += len(done.queued)
+
+
+def trigger(ctx: JobContext, job: AnyJob) -> CronTrigger:
     return CronTrigger(timezone=ctx.tz, **job.cron)
 
 

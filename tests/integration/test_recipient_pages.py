@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.repositories.recipients import recipients
 from models.tables import Contact, Declaration, Patient
-from scheduler.prompts import recipients
 
 DAY = date(2026, 11, 26)
 SIZES = [1, 2, 3, 1, 4, 2, 1, 1, 3, 5, 1]  # patients per phone, phones in order
