@@ -136,7 +136,9 @@ def test_a_decimal_comma_is_a_decimal_point() -> None:
     assert parse_number(" 98 ") == 98.0
 
 
-@pytest.mark.parametrize("text", ["", " ", "1e5", "nan", "inf", "1.000", "1,500", "1.2.3", "37,5,1", "-1", ".5", "²", "3²"])
+@pytest.mark.parametrize(
+    "text", ["", " ", "1e5", "nan", "inf", "1.000", "1,500", "1.2.3", "37,5,1", "-1", ".5", "²", "3²"]
+)
 def test_anything_but_a_plain_number_is_rejected(text: str) -> None:
     assert parse_number(text) is None
 
