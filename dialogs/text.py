@@ -67,14 +67,10 @@ def _unify_char(char: str) -> str:
 
 def _inbound_char(char: str) -> str:
     """One character as stored: controls other than newline and tab dropped, CR is a newline."""
-    if char in "\n\t":
-        return char
-    if char == "\r":
-        return "\n"
-    if unicodedata.category(char) == "Cc":
-        return ""
+    if char in "\n\t\r":
+        return "\n" if char == "\r" else char
     unseen = _unseen(char)
-    return char if unseen is None else unseen
+    return ("" if unicodedata.category(char) == "Cc" else char) if unseen is None else unseen
 
 
 class _Table(dict[int, str]):
