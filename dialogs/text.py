@@ -1,4 +1,4 @@
-"""Text helpers for SMS: Vietnamese folding, GSM-7 segment counting and answer parsing.
+"""Text helpers for SMS: input clean-up, Vietnamese folding, segment counting, answer parsing.
 
 Pure functions: no clock reads (`today` is an argument) and no exceptions for bad input.
 """
@@ -8,13 +8,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, timedelta
 
 GSM7_BASIC: frozenset[str] = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
-GSM7_EXTENSION: frozenset[str] = frozenset("^{}\\[~]|€")
+# Escaped characters: two septets each (form feed is the 03.38 page break).
+GSM7_EXTENSION: frozenset[str] = frozenset("\f^{}\\[~]|€")
 
 # Typographic look-alikes and their plain equivalents ("°C" becomes "C"). Escapes keep the
 # look-alikes visible: curly and low quotes, prime; en, figure, em dashes, minus, hyphens, bullet.
@@ -41,19 +43,83 @@ MAX_AGE_YEARS = 120
 MAX_DAYS_BACK = 60
 
 
+def _unseen(char: str) -> str | None:
+    """Format characters (zero-width, direction marks, BOM: Cf) vanish; Unicode spaces are spaces."""
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return ""
+    if category == "Zs":
+        return " "
+    return "\n" if category in ("Zl", "Zp") else None
+
+
+def _unify_char(char: str) -> str:
+    """One character as parsers read it: `_unseen`, ASCII for full-width forms, digits for digits."""
+    unseen = _unseen(char)
+    if unseen is not None:
+        return unseen
+    if unicodedata.category(char) == "Nd":  # Arabic-Indic, Persian, Devanagari, full-width digits
+        return str(unicodedata.decimal(char))
+    if "\uff01" <= char <= "\uff5e":  # full-width ASCII forms (U+FF21 U+FF2B is DK)
+        return chr(ord(char) - 0xFEE0)
+    return "." if char == "\u066b" else char  # the Arabic decimal separator
+
+
+def _inbound_char(char: str) -> str:
+    """One character as stored: controls other than newline and tab dropped, CR is a newline."""
+    if char in "\n\t\r":
+        return "\n" if char == "\r" else char
+    unseen = _unseen(char)
+    return ("" if unicodedata.category(char) == "Cc" else char) if unseen is None else unseen
+
+
+class _Table(dict[int, str]):
+    """A `str.translate` table filled on first sight of each character; the rule is per character."""
+
+    def __init__(self, rule: Callable[[str], str]) -> None:
+        super().__init__()
+        self._rule = rule
+
+    def __missing__(self, code: int) -> str:
+        value = self._rule(chr(code))
+        if len(self) < 20_000:  # bounded: a stream of rare characters cannot grow it forever
+            self[code] = value
+        return value
+
+
+_UNIFY = _Table(_unify_char)
+_INBOUND = _Table(_inbound_char)
+
+
+def unify(text: str) -> str:
+    """Return `text` as every parser reads it: invisible format characters removed, Unicode spaces
+    as spaces, full-width forms as ASCII, any Unicode decimal digit as 0-9 (Arabic-Indic 37,5 is "37.5")."""
+    return text if text.isascii() else text.translate(_UNIFY)
+
+
+def clean_inbound(text: str) -> str:
+    """Return a raw inbound body fit to store and echo: control characters other than newline and
+    tab removed (CR and CRLF become a newline), format characters removed, Unicode spaces as spaces.
+    Everything else is kept as written, Vietnamese diacritics included."""
+    if text.isascii() and text.isprintable():
+        return text
+    return text.replace("\r\n", "\n").translate(_INBOUND)
+
+
 def _fold_slowly(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = unicodedata.normalize("NFD", unify(text))
     kept = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", kept.replace("đ", "d").replace("Đ", "D"))
 
 
-# Every precomposed Latin letter with its folded form: one C-level translate instead of a loop
-# per character (every reply is folded). Latin-1 to Latin Extended Additional holds all of Vietnamese.
-_FOLD_TABLE: dict[int, str] = {
-    code: folded for code in range(0xC0, 0x1F00) if (folded := _fold_slowly(chr(code))) != chr(code)
-}
+# Every character with its folded form, computed on first sight: one C-level translate instead of
+# a loop per character (every reply is folded).
+_FOLD_TABLE = _Table(_fold_slowly)
 _GSM7_CLASS = "".join(sorted(GSM7_BASIC | GSM7_EXTENSION))
 _NOT_GSM7 = re.compile("[^" + re.escape(_GSM7_CLASS) + "]")
+_ESCAPED_CHARS = "".join(sorted(GSM7_EXTENSION))
+_ESCAPED = re.compile("[" + re.escape(_ESCAPED_CHARS) + "]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # ASCII text to GSM-7: a tab is a space, characters outside GSM-7 (backtick, controls) are "?".
 _ASCII_TO_SMS: dict[int, str] = {
     code: (" " if chr(code) == "\t" else "?")
@@ -63,7 +129,7 @@ _ASCII_TO_SMS: dict[int, str] = {
 
 
 def fold(text: str) -> str:
-    """Return `text` without Vietnamese diacritics (đ/Đ become d/D); other characters kept."""
+    """Return `unify(text)` without Vietnamese diacritics (đ/Đ become d/D); other characters kept."""
     if text.isascii():
         return text
     folded = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
@@ -92,18 +158,35 @@ def is_gsm7(text: str) -> bool:
     return _NOT_GSM7.search(text) is None
 
 
+def _measure(text: str) -> tuple[int, bool]:
+    if is_gsm7(text):
+        return len(text) + sum(map(text.count, _ESCAPED_CHARS)), True
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2, False
+
+
 def sms_length(text: str) -> int:
     """Return the length in septets (GSM-7) or in UTF-16 code units (UCS-2)."""
-    if is_gsm7(text):
-        return len(text) + sum(text.count(c) for c in GSM7_EXTENSION)
-    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+    return _measure(text)[0]
 
 
 def segments(text: str) -> int:
-    """Return how many SMS parts `text` costs (an empty text is one part)."""
-    n = sms_length(text)
-    single, part = (160, 153) if is_gsm7(text) else (70, 67)
-    return 1 if n <= single else math.ceil(n / part)
+    """Return how many SMS parts `text` costs, split as GSM 03.38 / UCS-2 concatenated SMS are
+    (160 or 153 septets a part, 70 or 67 UTF-16 units); an empty text is one part."""
+    length, gsm = _measure(text)
+    doubles, single, part = (_ESCAPED, 160, 153) if gsm else (_ASTRAL, 70, 67)
+    if length <= single:
+        return 1
+    least = -(-length // part)
+    # Greedy packing leaves at most one unit empty per full part: when that fits, `least` is exact.
+    if length == len(text) or length + least - 1 <= least * part:
+        return least
+    # A two-unit character (an escape pair, a surrogate pair) is never split: when it would start
+    # in the last unit of a part, that unit stays empty and the character opens the next part.
+    wasted = 0
+    for before, found in enumerate(doubles.finditer(text)):
+        if (found.start() + before + wasted) % part == part - 1:
+            wasted += 1
+    return -(-(length + wasted) // part)
 
 
 def parse_yes_no(text: str) -> bool | None:
@@ -122,7 +205,7 @@ def parse_number(text: str) -> float | None:
     A separator followed by exactly three digits ("1.000", "1,500") is read as a thousands
     separator, which is ambiguous in Vietnamese, and rejected.
     """
-    token = text.strip()
+    token = unify(text).strip()
     if not _NUMBER.fullmatch(token) or _THOUSANDS.fullmatch(token):
         return None
     value = float(token.replace(",", "."))
@@ -137,7 +220,7 @@ def split_answers(text: str) -> list[str]:
     so there "37,5" becomes "37" and "5": this ambiguity is accepted, the caller re-asks.
     """
     tokens: list[str] = []
-    for raw in re.split(r"[\s;]+", text):
+    for raw in re.split(r"[\s;]+", unify(text)):
         token = raw.strip(",")
         if "," not in token or _DECIMAL_ANSWER.fullmatch(token):
             tokens.append(token)
@@ -155,7 +238,7 @@ def parse_birth(text: str, today: date) -> tuple[date | None, int] | None:
 
     Years must have four digits; future dates and ages over 120 are rejected.
     """
-    token = text.strip()
+    token = unify(text).strip()
     full = _FULL_DATE.fullmatch(token)
     if full:
         day, month, year = (int(g) for g in full.groups())
@@ -189,7 +272,7 @@ def parse_day(text: str, today: date) -> date | None:
         return today
     if words in _YESTERDAY_WORDS:
         return today - timedelta(days=1)
-    token = text.strip()
+    token = unify(text).strip()
     full = _FULL_DATE.fullmatch(token)
     short = _DAY_MONTH.fullmatch(token)
     if full:

@@ -90,7 +90,7 @@ def test_extension_characters_count_twice_and_emoji_count_as_two_utf16_units() -
 
 def test_the_gsm7_alphabet_has_the_expected_size() -> None:
     assert len(GSM7_BASIC) == 127  # 128 code points minus the escape
-    assert frozenset("^{}\\[~]|€") == GSM7_EXTENSION
+    assert frozenset("\f^{}\\[~]|€") == GSM7_EXTENSION  # form feed is the 03.38 page break
 
 
 @given(any_text)
@@ -136,7 +136,9 @@ def test_a_decimal_comma_is_a_decimal_point() -> None:
     assert parse_number(" 98 ") == 98.0
 
 
-@pytest.mark.parametrize("text", ["", " ", "1e5", "nan", "inf", "1.000", "1,500", "1.2.3", "37,5,1", "-1", ".5", "٣٧"])
+@pytest.mark.parametrize(
+    "text", ["", " ", "1e5", "nan", "inf", "1.000", "1,500", "1.2.3", "37,5,1", "-1", ".5", "²", "3²"]
+)
 def test_anything_but_a_plain_number_is_rejected(text: str) -> None:
     assert parse_number(text) is None
 
