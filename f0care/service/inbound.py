@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dialogs.phones import normalize_phone
 from dialogs.program import Program
+from dialogs.text import clean_inbound
 from f0care.service.decide import decide
 from models.apply import apply
 from models.repositories.messages import MAX_BODY
@@ -46,7 +47,7 @@ def receive(uows: UnitsOfWork, program: Program, sms: InboundSms, now: datetime)
 
 def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, now: datetime) -> Handled:
     phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
-    text = sms.body.replace("\x00", "")[:MAX_BODY]
+    text = clean_inbound(sms.body)[:MAX_BODY]  # every channel: no control or format characters stored
     with uow:
         decision = decide(uow, program, phone, text, now)
         reply, guessed = decision.reply, decision.patient_id()
