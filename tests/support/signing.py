@@ -17,7 +17,7 @@ WEBHOOK = "/sms/twilio"
 
 def sign(token: str, url: str, params: Mapping[str, str]) -> str:
     """The signature Twilio sends when it posts `params` to `url` with the account's `token`."""
-    return str(RequestValidator(token).compute_signature(url, dict(params)))
+    return Signer(token, url).signature(params)
 
 
 def webhook_signature(token: str, public_url: str, params: Mapping[str, str], path: str = WEBHOOK) -> str:
@@ -33,6 +33,7 @@ class Signer:
         self._validator = RequestValidator(token)
 
     def signature(self, params: Mapping[str, str]) -> str:
+        """The X-Twilio-Signature of a post of `params` to this URL."""
         return str(self._validator.compute_signature(self.url, dict(params)))
 
     def encoded(self, params: Mapping[str, str]) -> tuple[str, str]:
