@@ -34,7 +34,8 @@ from models.db import make_engine
 from models.tables import Contact, Declaration, Message, Patient
 from tests.support.databases import schema_database
 from tests.support.processes import Processes, free_port
-from tests.support.service import Gunicorn, Webhook, reply_text, start_gunicorn, write_config
+from tests.support.service import Gunicorn, start_gunicorn, write_config
+from tests.support.webhook import Webhook, reply_text
 
 pytestmark = pytest.mark.e2e
 

@@ -22,12 +22,12 @@ from tests.support.service import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     SERVICE_NUMBER,
-    Webhook,
     start_serve,
     twilio_gateway,
     write_config,
 )
 from tests.support.twilio_stub import TwilioStub
+from tests.support.webhook import Webhook
 
 pytestmark = pytest.mark.e2e
 

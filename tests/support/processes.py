@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from contextlib import suppress
 from dataclasses import dataclass
@@ -223,19 +224,26 @@ def http_json(url: str, method: str = "GET", timeout: float = 10.0) -> Any:
         return json.loads(response.read())
 
 
+def http_status(url: str) -> str:
+    """What GET url answers, in a few words: "HTTP 200", "HTTP 503", "ConnectionRefusedError"."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return f"HTTP {response.status}"
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except OSError as exc:  # not listening yet, or no worker booted yet
+        return type(exc).__name__
+
+
 def wait_http(url: str, proc: Proc, timeout: float = 30.0) -> None:
     """Until GET url answers 200 (bounded); fails at once when the process died."""
     deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
         proc.check_alive()
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-                last = f"HTTP {response.status}"
-        except OSError as exc:
-            last = type(exc).__name__
+        last = http_status(url)
+        if last == "HTTP 200":
+            return
         time.sleep(0.1)  # process start-up only
     raise ProcessError(f"{proc.name} did not answer {url} in {timeout:.0f} s ({last}); log:\n{proc.tail()}")
 

@@ -2,7 +2,7 @@
 
 Everything listens on loopback. A config is the shipped config.yaml with the database, the public
 URL and the gateway replaced; the Twilio credentials reach the processes only through their
-environment. `Webhook` posts inbound SMS to a running service, signed as Twilio signs them.
+environment. Only the standard library on top of yaml: the benchmarks' runner imports this module.
 """
 
 from __future__ import annotations
@@ -12,16 +12,23 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-import requests
 import yaml
 
-from tests.support.processes import ROOT, Proc, ProcessError, Processes, children, script, wait_http, wait_line
-from tests.support.signing import WEBHOOK, inbound_form, sign
+from tests.support.processes import (
+    ROOT,
+    Proc,
+    ProcessError,
+    Processes,
+    children,
+    http_status,
+    script,
+    wait_http,
+    wait_line,
+)
 
 ACCOUNT_SID = "AC" + "5e2e" * 8  # made up: "AC" + 32 hex digits
 AUTH_TOKEN = "stub-" + "9f3c" * 7  # made up; reaches the processes only through their environment
@@ -90,18 +97,13 @@ class Gunicorn:
         """Until every worker is up and /healthz answers 200 (and `replaced` is gone); the worker pids."""
         deadline = time.monotonic() + timeout
         last = "no answer"
-        with requests.Session() as http:
-            while time.monotonic() < deadline:
-                self.proc.check_alive()
-                pids = self.worker_pids()
-                try:
-                    response = http.get(self.base_url + "/healthz", timeout=2)
-                    last, healthy = f"HTTP {response.status_code}: {response.text.strip()}", response.ok
-                except requests.RequestException as exc:  # not listening yet, or no worker booted yet
-                    last, healthy = type(exc).__name__, False
-                if healthy and len(pids) == self.workers and replaced not in pids:
-                    return pids
-                time.sleep(0.1)  # process start-up only
+        while time.monotonic() < deadline:
+            self.proc.check_alive()
+            pids = self.worker_pids()
+            last = http_status(self.base_url + "/healthz")
+            if last == "HTTP 200" and len(pids) == self.workers and replaced not in pids:
+                return pids
+            time.sleep(0.1)  # process start-up only
         raise ProcessError(f"{self.proc.name} not ready after {timeout:g} s ({last}); log:\n{self.proc.tail()}")
 
 
@@ -148,48 +150,3 @@ def stub_process(procs: Processes, *flags: str) -> Iterator[tuple[Proc, str]]:
         yield proc, f"http://127.0.0.1:{port}"
     finally:
         proc.stop()
-
-
-@dataclass
-class Webhook:
-    """Inbound SMS posted to a running service's `/sms/twilio` as Twilio posts them, signed over `base_url`."""
-
-    base_url: str
-    token: str = AUTH_TOKEN
-    http: requests.Session = field(default_factory=requests.Session)
-    _next_sid: Iterator[int] = field(default_factory=lambda: iter(range(1, 10**9)))
-
-    def params(self, sender: str, text: str, sid: str | None = None) -> dict[str, str]:
-        return inbound_form(sender, SERVICE_NUMBER, text, sid or f"SM{next(self._next_sid):032x}", ACCOUNT_SID)
-
-    def signature(self, params: dict[str, str], token: str | None = None) -> str:
-        return sign(token or self.token, self.base_url + WEBHOOK, params)
-
-    def post(
-        self,
-        params: dict[str, str],
-        headers: dict[str, str] | None = None,
-        http: requests.Session | None = None,
-        timeout: float = 20,
-    ) -> requests.Response:
-        """POST the form; signed unless `headers` say otherwise ({} posts no signature)."""
-        if headers is None:
-            headers = {"X-Twilio-Signature": self.signature(params)}
-        return (http or self.http).post(self.base_url + WEBHOOK, data=params, headers=headers, timeout=timeout)
-
-    def close(self) -> None:
-        self.http.close()
-
-    def sms(self, sender: str, text: str, http: requests.Session | None = None) -> str:
-        """One signed SMS that must be answered with 200; the TwiML reply text."""
-        response = self.post(self.params(sender, text), http=http)
-        assert response.status_code == 200, (text, response.status_code, response.text)
-        return reply_text(response)
-
-
-def reply_text(response: requests.Response) -> str:
-    """The text of a TwiML answer ('' for an empty <Response/>)."""
-    assert response.headers["Content-Type"].startswith("text/xml"), response.headers
-    root = ElementTree.fromstring(response.text)
-    assert root.tag == "Response", response.text
-    return "\n".join(m.text or "" for m in root.iter("Message"))
