@@ -5,7 +5,7 @@ the stub answering num_segments null so Message.segments keeps the service's cou
 green day, a step-by-step day, a red day with its staff alerts, a household of three on one phone.
 The same on a service with `sms_ascii: false` gives the baseline: one question per SMS, with
 diacritics (UCS-2). A week for a cohort (bench/cost_week.py, fixed clock) adds reminders, the
-rapid-test question, digests and escalations. Every message is recounted with bench.sms_segments
+rapid-test question, digests and escalations. Every message is recounted with tests.support.sms_segments
 (GSM 03.38, written for this benchmark): TwiML replies from the text the webhook answered, API
 sends from what the stub received.
 """
@@ -25,24 +25,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from bench import sms_segments
-from bench.procs import BenchError, Processes, free_port, http_json, script, stub
 from bench.service import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
     TIMEZONE,
+    BenchError,
     Seeded,
+    bench_config,
     clinics,
     fresh_database,
     python_module,
     seed,
-    service_env,
-    start_web,
-    start_workers,
     upgrade,
-    write_config,
 )
 from bench.traffic import Post, Signer
+from tests.support import sms_segments
+from tests.support.processes import Processes, free_port, http_json, script
+from tests.support.service import service_env, start_gunicorn, start_worker, stub_process
 
 GREEN = "98 18 86 37.5 0 0"
 RED = "93 24 90 37.5 1 0"
@@ -101,7 +98,7 @@ def _wait_stub(stub_url: str, count: int, timeout: float = 20.0) -> list[dict[st
 
 
 class Check:
-    """Message-by-message comparison of the service's count with bench.sms_segments."""
+    """Message-by-message comparison of the service's count with tests.support.sms_segments."""
 
     def __init__(self) -> None:
         self.checked = 0
@@ -139,17 +136,17 @@ def _day(db: str, workdir: Path, ascii_sms: bool, log: Any) -> tuple[dict[str, A
     with (
         Processes(logdir) as procs,
         fresh_database(db, workdir, name) as url,
-        stub(procs, ACCOUNT_SID, AUTH_TOKEN, "--omit-num-segments") as (_p, stub_url),
+        stub_process(procs, "--omit-num-segments") as (_p, stub_url),
     ):
         port = free_port()
         public = f"http://127.0.0.1:{port}"
-        config = write_config(logdir, url, public, stub_url, ascii_sms=ascii_sms)
+        config = bench_config(logdir, url, public, stub_url, ascii_sms=ascii_sms)
         upgrade(config)
         seeded = seed(url, 3, today, households=1)
         compact_p, step_p, red_p = seeded[:3]
         house: list[Seeded] = seeded[3:]
-        start_web(procs, "f0care.wsgi:app", config, port, 1, name="gunicorn-service")
-        start_workers(procs, config, 1)
+        start_gunicorn(procs, config, port, workers=1, name="gunicorn-service")
+        start_worker(procs, config)
         job = procs.start(
             "jobs-run",
             [
@@ -224,9 +221,9 @@ def _week(db: str, workdir: Path, patients: int, days: int, log: Any) -> tuple[d
     with (
         Processes(logdir) as procs,
         fresh_database(db, workdir, name) as url,
-        stub(procs, ACCOUNT_SID, AUTH_TOKEN, "--omit-num-segments") as (_p, stub_url),
+        stub_process(procs, "--omit-num-segments") as (_p, stub_url),
     ):
-        config = write_config(logdir, url, "http://127.0.0.1:9", stub_url)
+        config = bench_config(logdir, url, "http://127.0.0.1:9", stub_url)
         upgrade(config)
         week = python_module(
             procs,
@@ -237,7 +234,7 @@ def _week(db: str, workdir: Path, patients: int, days: int, log: Any) -> tuple[d
         )
         if procs.wait(week, 600) != 0:
             raise BenchError(f"the cohort week failed:\n{week.tail()}")
-        line = next(x for x in week.log.read_text(encoding="utf-8").splitlines() if x.startswith("WEEK_RESULT "))
+        line = next(x for x in week.log().splitlines() if x.startswith("WEEK_RESULT "))
         data = json.loads(line.split(" ", 1)[1])
         stub_messages = http_json(f"{stub_url}/messages?offset=0")
     rows = data["messages"]

@@ -18,19 +18,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from bench.procs import BenchError, Proc, Processes, free_port, http_json, peak_rss_mb, stub, wait_line
-from bench.service import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
-    TIMEZONE,
-    fresh_database,
-    python_module,
-    seed,
-    service_env,
-    start_workers,
-    upgrade,
-    write_config,
-)
+from bench.service import TIMEZONE, BenchError, bench_config, fresh_database, python_module, seed, upgrade
+from tests.support.processes import Proc, Processes, free_port, http_json, peak_rss_mb, script, wait_line
+from tests.support.service import service_env, start_worker, stub_process
 
 MORNING = "07:00"
 
@@ -47,7 +37,7 @@ class FanoutPlan:
 
 def _result_line(proc: Proc, prefix: str) -> dict[str, Any]:
     line = None
-    for text_line in proc.log.read_text(encoding="utf-8", errors="replace").splitlines():
+    for text_line in proc.log().splitlines():
         if text_line.startswith(prefix):
             line = text_line
     if line is None:
@@ -55,7 +45,7 @@ def _result_line(proc: Proc, prefix: str) -> dict[str, Any]:
     return dict(json.loads(line.split(" ", 1)[1]))
 
 
-def _await_stub(stub_url: str, count: int, timeout: float, watch: list[Proc], procs: Processes) -> dict[str, Any]:
+def _await_stub(stub_url: str, count: int, timeout: float, watch: list[Proc]) -> dict[str, Any]:
     """Poll the stub until it accepted `count` messages (bounded; fails early when a sender died)."""
     deadline = time.monotonic() + timeout
     stats: dict[str, Any] = http_json(f"{stub_url}/stats")
@@ -64,7 +54,7 @@ def _await_stub(stub_url: str, count: int, timeout: float, watch: list[Proc], pr
         if stats["count"] >= count:
             return stats
         for proc in watch:
-            procs.check_alive(proc)
+            proc.check_alive()
         time.sleep(0.05)
     raise BenchError(f"the stub accepted {stats['count']} of {count} messages in {timeout:.0f} s")
 
@@ -92,10 +82,10 @@ def run(plan: FanoutPlan, workdir: Path, log: Any) -> dict[str, Any]:
     with (
         Processes(logdir) as procs,
         fresh_database(plan.db, workdir, name) as url,
-        stub(procs, ACCOUNT_SID, AUTH_TOKEN, "--no-bodies") as (stub_proc, stub_url),
+        stub_process(procs, "--no-bodies") as (stub_proc, stub_url),
     ):
         public = f"http://127.0.0.1:{free_port()}"
-        config = write_config(logdir, url, public, stub_url)
+        config = bench_config(logdir, url, public, stub_url)
         upgrade(config)
         started = time.monotonic()
         seed(url, plan.patients, now.date())
@@ -103,9 +93,9 @@ def run(plan: FanoutPlan, workdir: Path, log: Any) -> dict[str, Any]:
 
         if not plan.deliver:
             return _queue_only(procs, config, at, plan, timeout, result, log)
-        workers = start_workers(procs, config, plan.senders)
+        workers = [start_worker(procs, config, f"f0care-worker-{k}") for k in range(plan.senders)]
         for w in workers:
-            wait_line(w, procs, "outbox worker", timeout=30)
+            wait_line(w, "outbox worker", timeout=30)
         t0 = time.time()
         job = python_module(procs, "fire-job", "bench.fire_job", ["--config", str(config), "--at", at], config)
         if procs.wait(job, timeout) != 0:
@@ -113,11 +103,11 @@ def run(plan: FanoutPlan, workdir: Path, log: Any) -> dict[str, Any]:
         job_result = _result_line(job, "JOB_RESULT ")
         if job_result["queued"] != plan.patients:
             raise BenchError(f"the job queued {job_result['queued']} prompts, expected {plan.patients}")
-        stats = _await_stub(stub_url, plan.patients, timeout, workers, procs)
+        stats = _await_stub(stub_url, plan.patients, timeout, workers)
         service_s = stats["last"] - t0
         worker_peaks = [peak_rss_mb(w.pid) or 0.0 for w in workers]
         for w in workers:
-            procs.stop(w)
+            w.stop()
         time.sleep(0.3)
         final = http_json(f"{stub_url}/stats")
         sent = _sent(url)
@@ -159,7 +149,7 @@ def run(plan: FanoutPlan, workdir: Path, log: Any) -> dict[str, Any]:
             loop = python_module(procs, "plain-loop", "bench.plain_loop", argv, config)
             if procs.wait(loop, timeout) != 0:
                 raise BenchError(f"the plain loop failed; log:\n{loop.tail()}")
-            stats = _await_stub(stub_url, plan.patients, 30, [], procs)
+            stats = _await_stub(stub_url, plan.patients, 30, [])
             floor_s = stats["last"] - t0
             loop_result = _result_line(loop, "LOOP_RESULT ")
             result["floor"] = {
@@ -197,8 +187,6 @@ def _inline(
     procs: Processes, config: Path, url: str, stub_url: str, at: str, plan: FanoutPlan, timeout: float, log: Any
 ) -> dict[str, Any]:
     """`f0care jobs run morning-prompts` on the next day: it queues and sends in one process."""
-    from bench.procs import script
-
     with_engine_clear(url)
     http_json(f"{stub_url}/reset", method="POST")
     t0 = time.time()
@@ -209,7 +197,7 @@ def _inline(
     )
     if procs.wait(job, timeout) != 0:
         raise BenchError(f"f0care jobs run failed; log:\n{job.tail()}")
-    stats = _await_stub(stub_url, plan.patients, 30, [], procs)
+    stats = _await_stub(stub_url, plan.patients, 30, [])
     seconds = stats["last"] - t0
     log(f"  {plan.db} f0care jobs run (inline, one process): {seconds:.1f} s")
     return {"seconds": round(seconds, 2), "peak_mb": None, "stub_count": stats["count"]}

@@ -12,7 +12,7 @@ import json
 import os
 import time
 
-from bench.procs import peak_rss_mb
+from tests.support.processes import peak_rss_mb
 
 
 def main() -> None:

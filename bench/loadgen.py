@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.procs import ROOT, BenchError
+from bench.service import BenchError
+from tests.support.processes import ROOT
 
 LUA = ROOT / "bench" / "wrk_post.lua"
 

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from bench.procs import peak_rss_mb
-from bench.service import SERVICE_NUMBER, patient_phone
+from bench.service import patient_phone
+from tests.support.processes import peak_rss_mb
+from tests.support.service import SERVICE_NUMBER
 
 
 class StubHttpClient(TwilioHttpClient):  # type: ignore[misc]

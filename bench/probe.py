@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from itertools import cycle
 from typing import Any
 
-from bench.procs import http_json
 from bench.service import Seeded
 from bench.traffic import Post, Signer
+from tests.support.processes import http_json
 
 RED = "93 24 118 38.2 1 0"
 

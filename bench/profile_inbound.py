@@ -22,7 +22,8 @@ from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from bench import traffic
-from bench.service import TIMEZONE, fresh_database, seed, service_env, upgrade, write_config
+from bench.service import TIMEZONE, bench_config, fresh_database, seed, upgrade
+from tests.support.service import service_env
 
 
 def main() -> None:
@@ -39,7 +40,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="f0prof-"))
     public = "http://127.0.0.1:9"
     with fresh_database(args.db, workdir, "profile") as url:
-        config = write_config(workdir, url, public, "http://127.0.0.1:9")
+        config = bench_config(workdir, url, public, "http://127.0.0.1:9")
         upgrade(config)
         today = datetime.now(ZoneInfo(TIMEZONE)).date()
         patients = seed(url, args.patients, today)

@@ -23,8 +23,9 @@ from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.procs import Processes, stub
-from bench.service import ACCOUNT_SID, AUTH_TOKEN, TIMEZONE, fresh_database, seed, service_env, upgrade, write_config
+from bench.service import TIMEZONE, bench_config, fresh_database, seed, upgrade
+from tests.support.processes import Processes
+from tests.support.service import service_env, stub_process
 
 
 def main() -> None:
@@ -47,9 +48,9 @@ def main() -> None:
     with (
         Processes(workdir) as procs,
         fresh_database(args.db, workdir, "profile_outbox") as url,
-        stub(procs, ACCOUNT_SID, AUTH_TOKEN, "--no-bodies") as (_p, stub_url),
+        stub_process(procs, "--no-bodies") as (_p, stub_url),
     ):
-        config_path = write_config(workdir, url, "http://127.0.0.1:9", stub_url)
+        config_path = bench_config(workdir, url, "http://127.0.0.1:9", stub_url)
         upgrade(config_path)
         tz = ZoneInfo(TIMEZONE)
         now = datetime.combine(datetime.now(tz).date(), dtime(7, 0), tz)  # the job's time, outside quiet hours

@@ -164,7 +164,7 @@ def cost(data: dict[str, Any]) -> list[str]:
         *lines,
         "",
         f"- segments counted by the service (Message.segments; the stub answered num_segments null so the "
-        f"service kept its own count) and checked message by message with bench/sms_segments.py, written from "
+        f"service kept its own count) and checked message by message with tests/support/sms_segments.py, written from "
         f"GSM 03.38: {check['checked']} messages checked, {check['mismatches']} mismatches"
         + (f" ({'; '.join(check['examples'])})" if check["mismatches"] else ""),
         *[f"- {note}" for note in data.get("notes", [])],

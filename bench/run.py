@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import loadgen, machine, report
-from bench.procs import ROOT, BenchError, install_signal_handlers
-from bench.service import postgres_base, postgres_problem
+from bench.service import BenchError, postgres_base, postgres_problem
+from tests.support.processes import ROOT, ProcessError, install_signal_handlers
 
 NAMES = ("webhook", "fanout", "cost", "scaling")  # the alert latency (4) is measured inside "webhook"
 ALIASES = {"alert": "webhook", "alerts": "webhook", "throughput": "webhook", "fan-out": "fanout"}
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             report.write(out, name, data, plot)
         log(f"done in {(time.monotonic() - started) / 60:.1f} min; report: {out}")
         return 0
-    except BenchError as error:
+    except ProcessError as error:  # a BenchError, or a process of the benchmark that died
         log(f"benchmark failed: {error}")
         return 1
     finally:

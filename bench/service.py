@@ -1,8 +1,9 @@
-"""The service under test: a fresh database, its config file, seeded patients, and its processes.
+"""The service under test: a fresh database, its config file and seeded patients.
 
 A benchmark gets a new SQLite file or a new PostgreSQL database (`f0bench_<pid>_<name>`, dropped
 afterwards), a config.yaml made from the shipped one (provider twilio pointed at the stub,
-credentials in the environment only), and patients seeded straight into the tables in bulk.
+credentials in the environment only), and patients seeded straight into the tables in bulk. The
+processes themselves are started with tests.support.service, as the end-to-end tests start them.
 """
 
 from __future__ import annotations
@@ -18,16 +19,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from bench.procs import ROOT, BenchError, Proc, Processes, script, wait_http
+from tests.support.processes import ROOT, Proc, ProcessError, Processes, script
+from tests.support.service import service_env, twilio_gateway, write_config
 
-ACCOUNT_SID = "AC" + "be0c" * 8  # made up: "AC" + 32 hex digits
-AUTH_TOKEN = "bench-" + "5a7e" * 7  # made up; reaches the processes through their environment only
-SERVICE_NUMBER = "+84900000000"
 POSTGRES_ENV = ("F0CARE_BENCH_POSTGRES_URL", "F0CARE_TEST_POSTGRES_URL")
 POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -36,7 +34,12 @@ CODE_FIRST = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # the service's patient-code alphabet (
 CODE_REST = CODE_FIRST + "23456789"
 FAMILY = ("Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Do", "Ngo")
 MIDDLE = ("Van", "Thi", "Duc", "Minh", "Thu", "Ngoc", "Quang", "Hong")
+
 GIVEN = ("An", "Binh", "Chi", "Dung", "Giang", "Hoa", "Khanh", "Lan", "Mai", "Nam", "Phuong", "Son", "Tuan", "Yen")
+
+
+class BenchError(ProcessError):
+    """A benchmark could not run (a process died, a timeout passed): the message says which and where."""
 
 
 def postgres_base() -> str:
@@ -89,40 +92,13 @@ def fresh_database(kind: str, workdir: Path, name: str) -> Iterator[str]:
         admin.dispose()
 
 
-def write_config(
+def bench_config(
     workdir: Path, database_url: str, public_url: str, stub_url: str, *, ascii_sms: bool = True, name: str = "config"
 ) -> Path:
     """The shipped config.yaml with this database, public URL and the twilio provider on the stub."""
-    data: dict[str, Any] = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["database"]["url"] = database_url
-    data["service"]["public_url"] = public_url
-    data["service"]["sms_ascii"] = ascii_sms
-    data["gateway"].update(
-        provider="twilio",
-        max_per_second=1_000_000,  # the stub accepts instantly: measure the service, not the limiter
-        twilio={
-            "account_sid": "${TWILIO_ACCOUNT_SID}",
-            "auth_token": "${TWILIO_AUTH_TOKEN}",
-            "from_number": SERVICE_NUMBER,
-            "api_base_url": stub_url,
-        },
-    )
-    path = workdir / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def service_env(config: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "F0CARE_CONFIG"}}
-    env.update(
-        F0CARE_CONFIG=str(config),
-        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=str(ROOT),
-        **extra,
-    )
-    return env
+    # The stub accepts instantly: measure the service, not the rate limiter.
+    gateway = twilio_gateway(stub_url, max_per_second=1_000_000)
+    return write_config(workdir, database_url, public_url, gateway, service={"sms_ascii": ascii_sms}, name=name)
 
 
 def upgrade(config: Path) -> None:
@@ -228,26 +204,6 @@ def seed(url: str, count: int, today: date, households: int = 0, first: int = 0)
     return seeded
 
 
-def start_web(
-    procs: Processes, app: str, config: Path, port: int, workers: int, name: str = "gunicorn", threads: int = 1
-) -> Proc:
-    """gunicorn with the repo's gunicorn.conf.py: `f0care.wsgi:app` or `bench.bare_app:app`."""
-    env = service_env(
-        config, F0CARE_BIND=f"127.0.0.1:{port}", F0CARE_WEB_WORKERS=str(workers), F0CARE_WEB_THREADS=str(threads)
-    )
-    argv = [script("gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app]
-    proc = procs.start(name, argv, env)
-    wait_http(f"http://127.0.0.1:{port}/healthz", proc, procs, timeout=60)
-    return proc
-
-
-def start_workers(procs: Processes, config: Path, count: int) -> list[Proc]:
-    """`f0care worker` processes (the production senders)."""
-    return [
-        procs.start(f"f0care-worker-{k}", [script("f0care"), "--config", str(config), "worker"], service_env(config))
-        for k in range(count)
-    ]
-
-
 def python_module(procs: Processes, name: str, module: str, args: list[str], config: Path) -> Proc:
+    """`python -m MODULE ARGS` with the service's environment (a job, the plain loop)."""
     return procs.start(name, [sys.executable, "-m", module, *args], service_env(config))

@@ -11,11 +11,10 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
-from twilio.request_validator import RequestValidator
-
-from bench.service import ACCOUNT_SID, AUTH_TOKEN, SERVICE_NUMBER, Seeded
+from bench.service import Seeded
+from tests.support import signing
+from tests.support.service import ACCOUNT_SID, AUTH_TOKEN, SERVICE_NUMBER
 
 PROFILES = (("green", 0.75), ("yellow", 0.10), ("step", 0.10), ("red", 0.05))
 STEP_ANSWERS = ("98", "18", "86", "37.2", "0", "0")
@@ -68,44 +67,20 @@ def plan(patients: Sequence[Seeded], rounds: int, seed: int = 7) -> list[Post]:
     return posts
 
 
-def twilio_params(post: Post, sid: str) -> dict[str, str]:
-    """The form Twilio posts for an inbound SMS (the fields it sends for a Vietnamese number)."""
-    return {
-        "ToCountry": "VN",
-        "ToState": "",
-        "SmsMessageSid": sid,
-        "NumMedia": "0",
-        "ToCity": "",
-        "FromZip": "",
-        "SmsSid": sid,
-        "FromState": "",
-        "SmsStatus": "received",
-        "FromCity": "",
-        "Body": post.body,
-        "FromCountry": "VN",
-        "To": SERVICE_NUMBER,
-        "ToZip": "",
-        "NumSegments": "1",
-        "MessageSid": sid,
-        "AccountSid": ACCOUNT_SID,
-        "From": post.phone,
-        "ApiVersion": "2010-04-01",
-    }
-
-
 class Signer:
+    """Signed forms of posts to one URL, each with a new MessageSid (`prefix` keeps the sids of two files apart)."""
+
     def __init__(self, url: str, prefix: str) -> None:
-        self.url = url
-        self.validator = RequestValidator(AUTH_TOKEN)
-        self.prefix = prefix  # keeps sids of different files apart
+        self.signer = signing.Signer(AUTH_TOKEN, url)
+        self.prefix = prefix
         self.n = 0
 
     def sign(self, post: Post) -> tuple[str, str, str]:
         """(signature, form body, MessageSid)."""
         self.n += 1
         sid = f"SM{self.prefix}{self.n:0{32 - len(self.prefix)}x}"
-        params = twilio_params(post, sid)
-        return str(self.validator.compute_signature(self.url, params)), urlencode(params), sid
+        params = signing.inbound_form(post.phone, SERVICE_NUMBER, post.body, sid, ACCOUNT_SID)
+        return *self.signer.encoded(params), sid
 
 
 def write(path: Path, posts: Sequence[Post], url: str, prefix: str) -> None:

@@ -19,19 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from bench import loadgen, probe, traffic
-from bench.procs import Processes, children, cpu_seconds, free_port, http_json, peak_rss_mb, stub
-from bench.service import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
-    TIMEZONE,
-    clinics,
-    fresh_database,
-    seed,
-    start_web,
-    start_workers,
-    upgrade,
-    write_config,
-)
+from bench.service import TIMEZONE, bench_config, clinics, fresh_database, seed, upgrade
+from tests.support.processes import Processes, children, cpu_seconds, free_port, http_json, peak_rss_mb
+from tests.support.service import start_gunicorn, start_worker, stub_process
 
 MAX_RATE_GUESS = 1500  # msg/s the service will not exceed on this machine: sizes the request file
 PROBE_INTERVAL = 0.2  # 5 red probes a second beside the load
@@ -82,8 +72,8 @@ def run(plan: WebhookPlan, workdir: Path, log: Any) -> dict[str, Any]:
     with Processes(logdir) as procs, fresh_database(plan.db, workdir, name) as url:
         port = free_port()
         public = f"http://127.0.0.1:{port}"
-        with stub(procs, ACCOUNT_SID, AUTH_TOKEN) as (_stub_proc, stub_url):
-            config = write_config(logdir, url, public, stub_url)
+        with stub_process(procs) as (_stub_proc, stub_url):
+            config = bench_config(logdir, url, public, stub_url)
             upgrade(config)
             started = time.monotonic()
             seeded = seed(url, plan.patients + plan.probes, today)
@@ -109,29 +99,31 @@ def run(plan: WebhookPlan, workdir: Path, log: Any) -> dict[str, Any]:
             slices = [(2 * warmup + k * per_level, per_level) for k in range(len(plan.levels))]
             bare: dict[int, loadgen.LoadResult] = {}
             if plan.bare:
-                web = start_web(procs, "bench.bare_app:app", config, port, plan.workers, name="gunicorn-bare")
+                web = start_gunicorn(
+                    procs, config, port, app="bench.bare_app:app", workers=plan.workers, name="gunicorn-bare"
+                )
                 if plan.warmup_seconds:
                     loadgen.run(plan.tool, public, file, 0, warmup, 4, plan.warmup_seconds)
                 for level, (offset, count) in zip(plan.levels, slices, strict=True):
                     bare[level] = loadgen.run(plan.tool, public, file, offset, count, level, plan.seconds)
                     log(f"  {plan.db} bare c={level}: {bare[level].rps:.0f} msg/s p99 {bare[level].p99_ms:.1f} ms")
-                result["bare_peak_mb"] = _web_peak(web.pid)
-                procs.stop(web)
-            web = start_web(procs, "f0care.wsgi:app", config, port, plan.workers, name="gunicorn-service")
-            senders = start_workers(procs, config, 1)
+                result["bare_peak_mb"] = _web_peak(web.proc.pid)
+                web.proc.stop()
+            web = start_gunicorn(procs, config, port, workers=plan.workers, name="gunicorn-service")
+            senders = [start_worker(procs, config)]
             if plan.warmup_seconds:
                 loadgen.run(plan.tool, public, file, warmup, warmup, 4, plan.warmup_seconds)
             staff = {cid: phones for cid, _areas, phones in clinics()}
             for k, (level, (offset, count)) in enumerate(zip(plan.levels, slices, strict=True)):
                 prober = probe.Prober(public, probe_patients, PROBE_INTERVAL, prefix=f"e{k:x}")
                 stub_offset = http_json(f"{stub_url}/stats")["count"]
-                cpu_before = _web_cpu(web.pid)
+                cpu_before = _web_cpu(web.proc.pid)
                 prober.start()
                 full = loadgen.run(plan.tool, public, file, offset, count, level, plan.seconds)
                 prober.stop()
-                cpu = _web_cpu(web.pid) - cpu_before
+                cpu = _web_cpu(web.proc.pid) - cpu_before
                 for s in senders:
-                    procs.check_alive(s)
+                    s.check_alive()
                 alerts = probe.latencies(prober.probes, stub_url, staff, stub_offset, wait=plan.alert_wait)
                 row: dict[str, Any] = {"concurrency": level, "service": full.as_dict(), "web_cpu_s": round(cpu, 1)}
                 if level in bare:
@@ -151,10 +143,10 @@ def run(plan: WebhookPlan, workdir: Path, log: Any) -> dict[str, Any]:
                     f"  {plan.db} service c={level}: {full.rps:.0f} msg/s p50 {full.p50_ms:.1f} ms "
                     f"p99 {full.p99_ms:.1f} ms; alerts p50 {row['alert']['p50_s']} p99 {row['alert']['p99_s']}"
                 )
-            result["service_peak_mb"] = _web_peak(web.pid)
+            result["service_peak_mb"] = _web_peak(web.proc.pid)
             result["sender_peak_mb"] = max((peak_rss_mb(s.pid) or 0) for s in senders)
-            procs.stop(web)
+            web.proc.stop()
             for s in senders:
-                procs.stop(s)
+                s.stop()
             result["stored"] = _stored(url)
     return result

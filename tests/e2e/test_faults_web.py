@@ -18,7 +18,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,10 @@ from sqlmodel import Session, col, func, select
 from f0care.config import load_config
 from models.db import make_engine
 from models.tables import Contact, Declaration, Message, Patient
-from tests.support.processes import Gunicorn, Process, Webhook, database, dump_logs, free_port, reply_text, write_config
+from tests.support.databases import schema_database
+from tests.support.processes import Processes, free_port
+from tests.support.service import Gunicorn, start_gunicorn, write_config
+from tests.support.webhook import Webhook, reply_text
 
 pytestmark = pytest.mark.e2e
 
@@ -59,27 +62,23 @@ StartWeb = Callable[..., Web]
 
 
 @pytest.fixture
-def start_web(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[StartWeb]:
+def start_web(procs: Processes, tmp_path: Path) -> Iterator[StartWeb]:
     """`start_web(kind, workers=, threads=)`: gunicorn on a fresh database; stopped, database dropped after."""
-    processes: list[Process] = []
-    failed_before = request.session.testsfailed
     with ExitStack() as stack:
 
         def start(kind: str, workers: int = 3, threads: int = 1) -> Web:
-            url = stack.enter_context(database(kind, tmp_path))
+            url = stack.enter_context(schema_database(kind, tmp_path))
             port = free_port()
             config = write_config(tmp_path, url, f"http://127.0.0.1:{port}", {"provider": "console"})
             token = load_config(config, environ={}).webhook_auth_token
-            gunicorn = Gunicorn.launch(config, port, tmp_path, workers, threads)
-            processes.append(gunicorn.process)
-            stack.callback(gunicorn.process.stop)
+            stack.callback(procs.stop_all)  # before the database is dropped
+            gunicorn = start_gunicorn(procs, config, port, workers=workers, threads=threads)
             engine = make_engine(url, poolclass=NullPool)
             stack.callback(engine.dispose)
-            gunicorn.wait_ready()
-            return Web(gunicorn, Webhook(gunicorn.base_url, token), engine)
+            hook = stack.enter_context(closing(Webhook(gunicorn.base_url, token)))
+            return Web(gunicorn, hook, engine)
 
         yield start
-    dump_logs(processes, request.session.testsfailed > failed_before)
 
 
 # ---------------------------------------------------------------- kill -9 during a burst
@@ -111,7 +110,7 @@ def converse(web: Web, phones: list[str], progress: Callable[[], None]) -> list[
                 params = web.hook.params(phone, text, post.sid)
                 for _attempt in range(POST_ATTEMPTS):
                     try:
-                        response = web.hook.post(http, params)
+                        response = web.hook.post(params, http=http)
                     except requests.RequestException as exc:
                         post.failures.append(type(exc).__name__)
                         continue
@@ -134,7 +133,7 @@ def test_a_web_worker_killed_during_a_burst_loses_no_answered_message_and_is_rep
     # A control phone registers alone first: the state every burst phone must end in.
     with requests.Session() as http:
         for text in REGISTRATION:
-            web.hook.sms(http, "+84987600000", text)
+            web.hook.sms("+84987600000", text, http=http)
     with Session(web.db) as session:
         control = session.get(Contact, "+84987600000")
         assert control is not None
@@ -200,8 +199,8 @@ def test_a_web_worker_killed_during_a_burst_loses_no_answered_message_and_is_rep
     assert victim not in pids and len(pids) == 3
     with requests.Session() as http:
         for i in range(6):
-            assert "1/7" in web.hook.sms(http, f"+84987650{i:03d}", "DK")
-    web.gunicorn.process.assert_alive()
+            assert "1/7" in web.hook.sms(f"+84987650{i:03d}", "DK", http=http)
+    web.gunicorn.proc.check_alive()
 
 
 # ---------------------------------------------------------------- concurrency on PostgreSQL
@@ -214,7 +213,7 @@ def at_once(hook: Webhook, batch: list[dict[str, str]]) -> list[tuple[int, str]]
     def one(params: dict[str, str]) -> tuple[int, str]:
         with requests.Session() as http:
             gate.wait(timeout=20)
-            response = hook.post(http, params, timeout=30)
+            response = hook.post(params, http=http, timeout=30)
             return response.status_code, reply_text(response) if response.status_code == 200 else response.text
 
     with ThreadPoolExecutor(len(batch)) as pool:
@@ -224,7 +223,7 @@ def at_once(hook: Webhook, batch: list[dict[str, str]]) -> list[tuple[int, str]]
 def register_by_staff(web: Web, phone: str) -> str:
     """`DK <phone> ...` from the doctor: an active patient at once; its code."""
     with requests.Session() as http:
-        reply = web.hook.sms(http, DOCTOR, f"DK 0{phone[3:]} Nguyen Van An, 1980, Tran Phu")
+        reply = web.hook.sms(DOCTOR, f"DK 0{phone[3:]} Nguyen Van An, 1980, Tran Phu", http=http)
     found = re.search(r"Da dang ky ([A-Z2-9]{5}) ", reply)
     assert found, reply
     return found.group(1)
@@ -271,7 +270,7 @@ def test_twenty_wrong_codes_at_once_use_up_the_five_tries_one_by_one(start_web: 
     phone = "+84987444444"
     with requests.Session() as http:
         for text in REGISTRATION:
-            reply = web.hook.sms(http, phone, text)
+            reply = web.hook.sms(phone, text, http=http)
     assert "ma xac nhan" in reply.lower(), reply
     with Session(web.db) as session:
         otp_sms = session.exec(select(Message.body).where(Message.phone == phone, Message.kind == "otp")).one()

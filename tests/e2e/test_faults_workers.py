@@ -11,14 +11,13 @@ The outbox is filled by inserting queued rows directly, as the web tier leaves t
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import pytest
 from sqlalchemy import insert
@@ -28,17 +27,9 @@ from sqlmodel import Session, col, select
 
 from models.db import make_engine
 from models.tables import Message
-from tests.support.processes import (
-    ACCOUNT_SID,
-    AUTH_TOKEN,
-    SERVICE_NUMBER,
-    Process,
-    database,
-    dump_logs,
-    start_worker,
-    twilio_gateway,
-    write_config,
-)
+from tests.support.databases import schema_database
+from tests.support.processes import Proc, Processes
+from tests.support.service import ACCOUNT_SID, AUTH_TOKEN, SERVICE_NUMBER, start_worker, twilio_gateway, write_config
 from tests.support.twilio_stub import TwilioStub
 
 pytestmark = pytest.mark.e2e
@@ -50,69 +41,23 @@ RETRY = {"max_attempts": 10, "base_seconds": 0.2, "max_seconds": 5}
 POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)
 
 
-class TimedStub(TwilioStub):
-    """The stub, noting when each request arrived and which fault (if any) it was answered with."""
-
-    def __init__(self) -> None:
-        super().__init__(ACCOUNT_SID, AUTH_TOKEN, on_message=self._accepted)
-        self.requests: list[tuple[float, int | None]] = []  # (time, fault status or None), in arrival order
-        self.accepted_at: dict[tuple[str, str], float] = {}
-        self._times = threading.Lock()
-
-    def start(self) -> Self:
-        super().start()
-        # The stub writes a response's headers and body in two sends: without TCP_NODELAY each
-        # response waits for the client's delayed ACK (~40 ms), and thousands of sends take minutes.
-        assert self._server is not None
-        handler: Any = self._server.RequestHandlerClass
-        handler.disable_nagle_algorithm = True
-        return self
-
-    def _take_fault(self) -> tuple[int, int | None, float | None] | None:
-        fault = super()._take_fault()
-        with self._times:
-            self.requests.append((time.time(), fault[0] if fault else None))
-        return fault
-
-    def _accepted(self, message: dict[str, str]) -> None:
-        with self._times:
-            self.accepted_at[(message["To"], message["Body"])] = time.time()
-
-
 @pytest.fixture
-def stub() -> Iterator[TimedStub]:
-    with TimedStub() as running:
+def stub() -> Iterator[TwilioStub]:
+    with TwilioStub(ACCOUNT_SID, AUTH_TOKEN) as running:
         yield running
 
 
-@pytest.fixture
-def processes(request: pytest.FixtureRequest) -> Iterator[list[Process]]:
-    """Workers the test starts: stopped at the end, their output printed when the test failed."""
-    started: list[Process] = []
-    failed_before = request.session.testsfailed
-    try:
-        yield started
-    finally:
-        stop_all(started)
-        dump_logs(started, request.session.testsfailed > failed_before)
-
-
-def stop_all(workers: list[Process]) -> None:
-    for worker in workers:
-        worker.stop()
-
-
-def open_outbox(stack: ExitStack, kind: str, tmp_path: Path, workers: list[Process]) -> tuple[str, Engine]:
+def open_outbox(stack: ExitStack, kind: str, tmp_path: Path, procs: Processes) -> tuple[str, Engine]:
     """A fresh database (URL, engine); the workers are stopped before it is dropped."""
-    url = stack.enter_context(database(kind, tmp_path))
-    stack.callback(stop_all, workers)
+    url = stack.enter_context(schema_database(kind, tmp_path))
+    stack.callback(procs.stop_all)
     db = make_engine(url, poolclass=NullPool)
     stack.callback(db.dispose)
     return url, db
 
 
 @contextmanager
-def first_claims_at_once(db: Engine, workers: list[Process], count: int) -> Iterator[None]:
+def first_claims_at_once(db: Engine, workers: list[Proc], count: int) -> Iterator[None]:
     """PostgreSQL: the outbox table stays locked while the workers start, so their first claims race.
 
     Without it two workers started together rarely claim at the same instant, and a claim
@@ -127,7 +72,7 @@ def first_claims_at_once(db: Engine, workers: list[Process], count: int) -> Iter
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while blocked(db) < count:
             for worker in workers:
-                worker.assert_alive()
+                worker.check_alive()
             assert time.monotonic() < deadline, f"{count} workers did not reach the locked outbox in time"
             time.sleep(0.05)  # process start-up only
         holder.commit()
@@ -164,14 +109,14 @@ def fill_outbox(db: Engine, count: int) -> set[tuple[str, str]]:
     return {(row["phone"], row["body"]) for row in rows}
 
 
-def drain(db: Engine, workers: list[Process]) -> set[str]:
+def drain(db: Engine, workers: list[Proc]) -> set[str]:
     """Poll until no message is queued or being sent; the names of the senders seen holding claims."""
     deadline = time.monotonic() + DRAIN_TIMEOUT
     claimers: set[str] = set()
     left = -1
     while time.monotonic() < deadline:
         for worker in workers:
-            worker.assert_alive()
+            worker.check_alive()
         with Session(db) as session:
             busy = session.exec(
                 select(Message.status, Message.claimed_by).where(col(Message.status).in_(("queued", "sending")))
@@ -208,18 +153,19 @@ def assert_each_sent_once(db: Engine, stub: TwilioStub, wanted: set[tuple[str, s
     ("kind", "count"), [pytest.param("postgres", 2_000, marks=pytest.mark.postgres), ("sqlite", 500)]
 )
 def test_two_workers_send_each_message_of_a_large_outbox_exactly_once(
-    stub: TimedStub, processes: list[Process], tmp_path: Path, kind: str, count: int
+    stub: TwilioStub, procs: Processes, tmp_path: Path, kind: str, count: int
 ) -> None:
     with ExitStack() as stack:
-        url, db = open_outbox(stack, kind, tmp_path, processes)
+        url, db = open_outbox(stack, kind, tmp_path, procs)
         wanted = fill_outbox(db, count)
         config = write_config(tmp_path, url, PUBLIC_URL, twilio_gateway(stub.url, max_per_second=100_000, retry=RETRY))
 
-        with first_claims_at_once(db, processes, 2):
-            processes.append(start_worker(config, tmp_path, "worker-1"))
-            processes.append(start_worker(config, tmp_path, "worker-2"))
-        claimers = drain(db, processes)
-        codes = [worker.stop() for worker in processes]
+        workers: list[Proc] = []
+        with first_claims_at_once(db, workers, 2):
+            workers.append(start_worker(procs, config, "worker-1"))
+            workers.append(start_worker(procs, config, "worker-2"))
+        claimers = drain(db, workers)
+        codes = [worker.stop() for worker in workers]
 
         assert codes == [0, 0], "a worker asked to stop (SIGTERM) finishes its batch and exits cleanly"
         assert len(claimers) == 2, f"both workers should have claimed work: {claimers}"
@@ -229,28 +175,29 @@ def test_two_workers_send_each_message_of_a_large_outbox_exactly_once(
 
 @pytest.mark.parametrize("kind", ["sqlite", POSTGRES])
 def test_a_provider_outage_then_recovery_delivers_every_message_exactly_once(
-    stub: TimedStub, processes: list[Process], tmp_path: Path, kind: str
+    stub: TwilioStub, procs: Processes, tmp_path: Path, kind: str
 ) -> None:
     count, errors, throttled = 60, 25, 15
     with ExitStack() as stack:
-        url, db = open_outbox(stack, kind, tmp_path, processes)
+        url, db = open_outbox(stack, kind, tmp_path, procs)
         wanted = fill_outbox(db, count)
         config = write_config(tmp_path, url, PUBLIC_URL, twilio_gateway(stub.url, max_per_second=100_000, retry=RETRY))
         stub.fail_next(errors, status=500)
         stub.fail_next(throttled, status=429, retry_after=1)
 
-        processes.append(start_worker(config, tmp_path, "worker"))
-        drain(db, processes)
-        assert processes[0].stop() == 0
+        worker = start_worker(procs, config, "worker")
+        drain(db, [worker])
+        assert worker.stop() == 0
 
         rows = assert_each_sent_once(db, stub, wanted)
         assert sum(row.attempts for row in rows) == count + errors + throttled, "one retry per failed attempt"
         # One sender works in id order: the first 40 requests were the first 40 messages, each failing once.
-        faults = stub.requests[: errors + throttled]
+        faults = stub.failed
         assert [status for _, status in faults] == [500] * errors + [429] * throttled
+        accepted_at = {(a.to, a.form["Body"]): a.at for a in stub.accepted() if a.form}
         for row, (failed_at, status) in zip(rows, faults, strict=False):
             assert row.attempts == 2, row
-            waited = stub.accepted_at[(row.phone, row.body)] - failed_at
+            waited = accepted_at[(row.phone, row.body)] - failed_at
             if status == 429:
                 assert waited >= 1.0, f"Retry-After: 1 not honoured: sent again {waited:.2f} s after the 429"
         assert all(row.attempts == 1 for row in rows[errors + throttled :])

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from f0care.cli.simulator import WEBHOOK, sign
+from f0care.cli.simulator import WEBHOOK
 from f0care.config import Config
 from f0care.runtime import Runtime
 from models.db import make_engine
@@ -19,6 +19,7 @@ from models.tables import Message, Patient
 from tests.integration.journeys import DOCTOR, PATIENT, UNKNOWN, accept, register, rows
 from tests.support.fakes import Clock
 from tests.support.phone import Phone
+from tests.support.signing import webhook_signature
 
 Phones = Callable[[str], Phone]
 _sids = itertools.count(1)
@@ -67,7 +68,8 @@ bodies = st.one_of(
 
 
 def post(client: FlaskClient, config: Config, params: dict[str, str]) -> tuple[int, str]:
-    response = client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": sign(config, params)})
+    signature = webhook_signature(config.webhook_auth_token, config.service.public_url, params)
+    response = client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": signature})
     return response.status_code, response.get_data(as_text=True)
 
 
@@ -191,7 +193,7 @@ def test_a_non_form_body_is_refused_without_a_server_error(client: FlaskClient, 
         WEBHOOK,
         data=b'{"From": "+84987654321", "Body": "DK"}',
         content_type="application/json",
-        headers={"X-Twilio-Signature": sign(config, {})},
+        headers={"X-Twilio-Signature": webhook_signature(config.webhook_auth_token, config.service.public_url, {})},
     )
     assert 400 <= response.status_code < 500
 

@@ -9,16 +9,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
-from twilio.request_validator import RequestValidator
 
 from f0care.app import create_app
-from f0care.cli.simulator import WEBHOOK, sign
+from f0care.cli.simulator import WEBHOOK
 from f0care.config import Config
 from f0care.runtime import Runtime, build_runtime
 from models.db import create_schema, make_engine
 from models.tables import Contact, Message
 from tests.integration.journeys import PATIENT, rows
 from tests.support.fakes import Clock, RecordingSender
+from tests.support.signing import sign, webhook_signature
 
 PUBLIC_URL = "https://f0.haiduong.example.vn"
 
@@ -27,8 +27,8 @@ def form(body: str = "DK") -> dict[str, str]:
     return {"From": PATIENT, "To": "+84900000000", "Body": body, "MessageSid": "SM" + "5" * 32}
 
 
-def signature(token: str, url: str, params: dict[str, str]) -> str:
-    return str(RequestValidator(token).compute_signature(url, params))
+def signature(config: Config, params: dict[str, str]) -> str:
+    return webhook_signature(config.webhook_auth_token, config.service.public_url, params)
 
 
 def assert_nothing_stored(runtime: Runtime) -> None:
@@ -56,7 +56,7 @@ def test_a_signature_over_another_url_is_refused_and_nothing_is_stored(
     client: FlaskClient, runtime: Runtime, config: Config
 ) -> None:
     params = form()
-    forged = signature(config.webhook_auth_token, "https://evil.example.com" + WEBHOOK, params)
+    forged = sign(config.webhook_auth_token, "https://evil.example.com" + WEBHOOK, params)
     assert client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": forged}).status_code == 403
     assert_nothing_stored(runtime)
 
@@ -66,7 +66,7 @@ def test_a_signature_made_with_another_token_is_refused_and_nothing_is_stored(
 ) -> None:
     params = form()
     url = config.service.public_url + WEBHOOK
-    forged = signature("some-other-auth-token", url, params)
+    forged = sign("some-other-auth-token", url, params)
     assert client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": forged}).status_code == 403
     assert_nothing_stored(runtime)
 
@@ -75,7 +75,7 @@ def test_a_body_changed_after_signing_is_refused_and_nothing_is_stored(
     client: FlaskClient, runtime: Runtime, config: Config
 ) -> None:
     params = form("DK")
-    good = sign(config, params)
+    good = signature(config, params)
     tampered = {**params, "Body": "CUU"}
     assert client.post(WEBHOOK, data=tampered, headers={"X-Twilio-Signature": good}).status_code == 403
     assert_nothing_stored(runtime)
@@ -83,7 +83,7 @@ def test_a_body_changed_after_signing_is_refused_and_nothing_is_stored(
 
 def test_a_correct_signature_is_answered_with_twiml(client: FlaskClient, config: Config, runtime: Runtime) -> None:
     params = form()
-    response = client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": sign(config, params)})
+    response = client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": signature(config, params)})
     assert response.status_code == 200
     assert response.mimetype == "text/xml"
     assert "<Message>" in response.get_data(as_text=True)
@@ -110,7 +110,7 @@ def test_behind_a_proxy_the_signature_over_the_public_url_and_query_string_is_ac
 ) -> None:
     client, runtime, config = proxied
     params = form()
-    signed = signature(config.webhook_auth_token, PUBLIC_URL + WEBHOOK + "?x=1", params)
+    signed = sign(config.webhook_auth_token, PUBLIC_URL + WEBHOOK + "?x=1", params)
     response = client.post("http://localhost" + WEBHOOK + "?x=1", data=params, headers={"X-Twilio-Signature": signed})
     assert response.status_code == 200
     assert len(rows(runtime.db, Message, Message.direction == "in")) == 1
@@ -121,7 +121,7 @@ def test_behind_a_proxy_a_signature_that_leaves_out_the_query_string_is_refused(
 ) -> None:
     client, runtime, config = proxied
     params = form()
-    signed = signature(config.webhook_auth_token, PUBLIC_URL + WEBHOOK, params)
+    signed = sign(config.webhook_auth_token, PUBLIC_URL + WEBHOOK, params)
     response = client.post("http://localhost" + WEBHOOK + "?x=1", data=params, headers={"X-Twilio-Signature": signed})
     assert response.status_code == 403
     assert_nothing_stored(runtime)
@@ -132,7 +132,7 @@ def test_behind_a_proxy_a_signature_over_the_local_url_is_refused(
 ) -> None:
     client, runtime, config = proxied
     params = form()
-    signed = signature(config.webhook_auth_token, "http://localhost" + WEBHOOK, params)
+    signed = sign(config.webhook_auth_token, "http://localhost" + WEBHOOK, params)
     response = client.post("http://localhost" + WEBHOOK, data=params, headers={"X-Twilio-Signature": signed})
     assert response.status_code == 403
     assert_nothing_stored(runtime)

@@ -12,7 +12,9 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
@@ -24,6 +26,7 @@ ENV = "F0CARE_TEST_POSTGRES_URL"
 EXAMPLE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CONNECT_TIMEOUT = 3  # seconds: a server that is down is reported at once, not after a TCP timeout
 LOCK_TIMEOUT = "10s"  # a test that leaked an open transaction fails the next truncate instead of hanging it
+POSTGRES_SKIPPED = f"PostgreSQL tests skipped: set {ENV}={EXAMPLE_URL} to run them"
 OURS = re.compile(r"f0care_test_(\d+)_[0-9a-f]{8}")  # the pid of the test process that made it
 
 
@@ -121,6 +124,29 @@ def truncate_all(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@contextmanager
+def schema_database(kind: str, directory: Path) -> Iterator[str]:
+    """A fresh database with the schema, for service processes: its URL; `kind` is "postgres" or "sqlite".
+
+    PostgreSQL: a new database next to F0CARE_TEST_POSTGRES_URL, dropped afterwards (skips the test
+    without one). SQLite: a file in `directory`.
+    """
+    if kind == "postgres":
+        base = postgres_url()
+        if base is None:
+            pytest.skip(POSTGRES_SKIPPED)
+        url = create_database(base)
+        try:
+            open_database(url).dispose()
+            yield url.render_as_string(hide_password=False)
+        finally:
+            drop_database(base, str(url.database))
+    else:
+        path = directory / f"{kind}.db"
+        open_database(make_url(f"sqlite:///{path}")).dispose()
+        yield f"sqlite:///{path}"
 
 
 def probe(base_url: str) -> str:

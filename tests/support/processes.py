@@ -1,44 +1,40 @@
-"""Real service processes for the fault tests: gunicorn web workers, `f0care worker`, their configs.
+"""Real processes for the end-to-end tests and the benchmarks: started in their own group, logged, always stopped.
 
-Everything listens on loopback. A process is started with a temporary config.yaml (secrets
-through the environment) and stopped at the end; its output goes to files the test prints
-when it fails.
+`Processes` is a context manager; leaving it (normally, on an exception, on SIGTERM/SIGINT of the
+runner) terminates each group it started, then kills what is left. Each process writes stdout
+and stderr to one log file, shown when something fails. Peak memory comes from /proc/<pid>/status
+(VmHWM), read just before a process is stopped.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+import urllib.error
+import urllib.request
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from xml.etree import ElementTree
-
-import pytest
-import requests
-import yaml
-from twilio.request_validator import RequestValidator
-
-from models.db import create_schema, make_engine
-from tests.support import databases
+from types import TracebackType
+from typing import IO, Any, Self
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
-POSTGRES_SKIPPED = f"PostgreSQL tests skipped: set {databases.ENV}={databases.EXAMPLE_URL} to run them"
-SERVICE_NUMBER = "+84900000000"
-ACCOUNT_SID = "AC" + "fa17" * 8  # made up: "AC" + 32 hex digits
-AUTH_TOKEN = "faults-" + "7c1d" * 6  # made up; reaches the processes only through their environment
+
+
+class ProcessError(RuntimeError):
+    """A process died or did not get ready in time: the message says which, and ends with its log."""
 
 
 def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -47,91 +43,51 @@ def free_port() -> int:
 def script(name: str) -> str:
     """A console script installed next to this interpreter (gunicorn, f0care)."""
     path = BIN / name
-    assert path.exists(), f"{name} is not installed at {path}"
+    if not path.exists():
+        raise ProcessError(f"{name} is not installed at {path}; run `make install`")
     return str(path)
 
 
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database with the schema (its URL), dropped afterwards; skips without one."""
-    base = databases.postgres_url()
-    if base is None:
-        pytest.skip(POSTGRES_SKIPPED)
-    url = databases.create_database(base)
-    rendered = url.render_as_string(hide_password=False)
+def peak_rss_mb(pid: int) -> float | None:
+    """VmHWM (peak resident set) of a running process, in MB."""
     try:
-        engine = make_engine(rendered)
-        create_schema(engine)
-        engine.dispose()
-        yield rendered
-    finally:
-        databases.drop_database(base, str(url.database))
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
-@contextmanager
-def sqlite_database(tmp_path: Path) -> Iterator[str]:
-    """A SQLite file database with the schema (its URL)."""
-    url = f"sqlite:///{tmp_path / 'faults.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    engine.dispose()
-    yield url
+def children(pid: int) -> list[int]:
+    """Direct children of a process (a gunicorn master's workers)."""
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return found
 
 
-@contextmanager
-def database(kind: str, tmp_path: Path) -> Iterator[str]:
-    """`kind` is "postgres" or "sqlite"."""
-    with postgres_database() if kind == "postgres" else sqlite_database(tmp_path) as url:
-        yield url
-
-
-def write_config(tmp_path: Path, database_url: str, public_url: str, gateway: dict[str, Any] | None = None) -> Path:
-    """The shipped config.yaml with this database, public URL and gateway settings."""
-    data: dict[str, Any] = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data["database"]["url"] = database_url
-    data["service"]["public_url"] = public_url
-    data["gateway"].update(gateway or {})
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    assert AUTH_TOKEN not in path.read_text(encoding="utf-8")
-    return path
-
-
-def twilio_gateway(api_base_url: str, **extra: Any) -> dict[str, Any]:
-    """Gateway settings for the twilio provider pointed at a stub; credentials come from the env."""
-    return {
-        "provider": "twilio",
-        "twilio": {
-            "account_sid": "${TWILIO_ACCOUNT_SID}",
-            "auth_token": "${TWILIO_AUTH_TOKEN}",
-            "from_number": SERVICE_NUMBER,
-            "api_base_url": api_base_url,
-        },
-        **extra,
-    }
-
-
-def service_env(**extra: str) -> dict[str, str]:
-    """This environment without the variables that would override the temp config."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "F0CARE_CONFIG"}}
-    env.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, PYTHONUNBUFFERED="1", **extra)
-    return env
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 @dataclass
-class Process:
-    """A started process whose stdout and stderr go to one log file."""
+class Proc:
+    """A started process, the leader of its own process group, logging to `log_path`."""
 
     name: str
     popen: subprocess.Popen[bytes]
     log_path: Path
-
-    @classmethod
-    def start(cls, name: str, command: list[str], env: dict[str, str], tmp_path: Path) -> Process:
-        log_path = tmp_path / f"{name}.log"
-        with log_path.open("wb") as log:
-            popen = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-        return cls(name, popen, log_path)
+    peak_mb: float | None = None  # VmHWM, read when it is stopped
+    exit_code: int | None = None
 
     @property
     def pid(self) -> int:
@@ -141,122 +97,164 @@ class Process:
         return self.popen.poll() is None
 
     def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log().splitlines()[-lines:])
+
+    def check_alive(self) -> None:
+        """Raise ProcessError, with its log, when it has exited."""
+        if not self.alive():
+            raise ProcessError(
+                f"{self.name} exited with {self.popen.returncode}; its log ({self.log_path}):\n{self.tail()}"
+            )
 
     def stop(self) -> int | None:
-        """SIGTERM, then SIGKILL if it has not exited in time; the exit code."""
+        """SIGTERM its group, wait, SIGKILL what is left (workers of a master that died); the exit code."""
         if self.alive():
-            self.popen.send_signal(signal.SIGTERM)
-            try:
+            peaks = [m for m in (peak_rss_mb(p) for p in [self.pid, *children(self.pid)]) if m is not None]
+            self.peak_mb = max(peaks, default=None)
+            with suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=STOP_TIMEOUT)
-        return self.popen.returncode
-
-    def assert_alive(self) -> None:
-        if not self.alive():
-            pytest.fail(f"{self.name} exited with {self.popen.returncode}:\n{self.log()}")
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        if self.alive():
+            self.popen.wait(timeout=STOP_TIMEOUT)
+        self.exit_code = self.popen.returncode
+        return self.exit_code
 
 
-def child_pids(pid: int) -> list[int]:
-    """The live children of a process (a gunicorn master's workers)."""
-    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True, check=False)
-    return [int(word) for word in out.stdout.split()]
+class Processes:
+    """Starts processes (logs in `logdir`, working directory `cwd`) and guarantees they are all stopped."""
+
+    def __init__(self, logdir: Path, cwd: Path = ROOT) -> None:
+        self.logdir = logdir
+        self.cwd = cwd
+        self.logdir.mkdir(parents=True, exist_ok=True)
+        self.started: list[Proc] = []
+        self._old: dict[int, Any] = {}
+
+    def __enter__(self) -> Self:
+        with _LIVE_LOCK:
+            _LIVE.add(self)
+        if threading.current_thread() is threading.main_thread():  # handlers can only be set there
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                self._old[sig] = signal.signal(sig, _on_signal)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop_all()
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Proc:
+        """Start `argv` in its own process group, stdout and stderr to `<logdir>/<name>.log`."""
+        log = self.logdir / f"{name}.log"
+        n = 1
+        while log.exists():  # a name used twice keeps both logs
+            n += 1
+            log = self.logdir / f"{name}.{n}.log"
+        with log.open("wb") as out:
+            popen = subprocess.Popen(
+                argv,
+                cwd=self.cwd,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own group: gunicorn's workers are stopped with it
+            )
+        proc = Proc(name, popen, log)
+        self.started.append(proc)
+        return proc
+
+    def wait(self, proc: Proc, timeout: float) -> int:
+        """Wait for a process to exit by itself (bounded); its exit code. Stopped and ProcessError when late."""
+        try:
+            proc.exit_code = proc.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.stop()
+            raise ProcessError(f"{proc.name} did not finish in {timeout:.0f} s; its log:\n{proc.tail()}") from None
+        return proc.exit_code
+
+    def stop_all(self) -> None:
+        """Stop every process still running, the last started first."""
+        for proc in reversed(self.started):
+            if proc.exit_code is None:
+                proc.stop()
+
+    def dump_logs(self, stream: IO[str] = sys.stderr) -> None:
+        """Print every process's output (after a failed test; the logs hold no secrets: no form bodies)."""
+        for proc in self.started:
+            print(f"\n----- {proc.name} (pid {proc.pid}, exit {proc.popen.returncode}) -----", file=stream)
+            print(proc.log()[-20000:], file=stream)
 
 
-@dataclass
-class Webhook:
-    """Signed Twilio-style posts to a running web service."""
-
-    base_url: str
-    token: str
-    _next_sid: Iterator[int] = field(default_factory=lambda: iter(range(1, 10**9)))
-
-    def params(self, sender: str, text: str, sid: str | None = None) -> dict[str, str]:
-        return {
-            "MessageSid": sid or f"SM{next(self._next_sid):032x}",
-            "AccountSid": ACCOUNT_SID,
-            "From": sender,
-            "To": SERVICE_NUMBER,
-            "Body": text,
-            "NumMedia": "0",
-            "NumSegments": "1",
-        }
-
-    def post(self, http: requests.Session, params: dict[str, str], timeout: float = 20) -> requests.Response:
-        signature = RequestValidator(self.token).compute_signature(self.base_url + "/sms/twilio", params)
-        headers = {"X-Twilio-Signature": str(signature)}
-        return http.post(self.base_url + "/sms/twilio", data=params, headers=headers, timeout=timeout)
-
-    def sms(self, http: requests.Session, sender: str, text: str) -> str:
-        """One signed SMS that must be answered with 200; the TwiML reply text."""
-        response = self.post(http, self.params(sender, text))
-        assert response.status_code == 200, (text, response.status_code, response.text)
-        return reply_text(response)
+_LIVE: set[Processes] = set()  # every open Processes, also those of other threads (a parallel smoke run)
+_LIVE_LOCK = threading.Lock()
 
 
-def reply_text(response: requests.Response) -> str:
-    """The text of a TwiML answer ('' for an empty <Response/>)."""
-    assert response.headers["Content-Type"].startswith("text/xml"), response.headers
-    root = ElementTree.fromstring(response.text)
-    assert root.tag == "Response", response.text
-    return "\n".join(m.text or "" for m in root.iter("Message"))
+def _on_signal(signum: int, _frame: Any) -> None:
+    """SIGTERM/SIGINT of the runner: stop every process any Processes started, then stop the run."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for group in live:
+        group.stop_all()
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
-@dataclass
-class Gunicorn:
-    """`gunicorn -c gunicorn.conf.py f0care.wsgi:app` on a free loopback port."""
-
-    process: Process
-    base_url: str
-    workers: int
-
-    @classmethod
-    def launch(cls, config: Path, port: int, tmp_path: Path, workers: int = 3, threads: int = 1) -> Gunicorn:
-        """Start the master (it forks the workers); `wait_ready` before posting."""
-        env = service_env(
-            F0CARE_CONFIG=str(config),
-            F0CARE_BIND=f"127.0.0.1:{port}",
-            F0CARE_WEB_WORKERS=str(workers),
-            F0CARE_WEB_THREADS=str(threads),
-        )
-        command = [script("gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "f0care.wsgi:app"]
-        return cls(Process.start("gunicorn", command, env, tmp_path), f"http://127.0.0.1:{port}", workers)
-
-    def worker_pids(self) -> list[int]:
-        return child_pids(self.process.pid)
-
-    def wait_ready(self, replaced: int | None = None) -> list[int]:
-        """Poll until every worker is up and /healthz answers (and `replaced` is gone); the worker pids."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        last = "no answer"
-        with requests.Session() as http:
-            while time.monotonic() < deadline:
-                self.process.assert_alive()
-                pids = self.worker_pids()
-                try:
-                    response = http.get(self.base_url + "/healthz", timeout=2)
-                    last = f"HTTP {response.status_code}: {response.text.strip()}"
-                    healthy = response.status_code == 200
-                except requests.RequestException as exc:  # not listening yet, or no worker booted yet
-                    last, healthy = type(exc).__name__, False
-                if healthy and len(pids) == self.workers and replaced not in pids:
-                    return pids
-                time.sleep(0.1)  # process start-up only
-        pytest.fail(f"gunicorn not ready after {STARTUP_TIMEOUT:g} s ({last}):\n{self.process.log()}")
+def install_signal_handlers() -> None:
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _on_signal)
 
 
-def start_worker(config: Path, tmp_path: Path, name: str, *args: str) -> Process:
-    """`f0care --config CONFIG worker ARGS`."""
-    command = [script("f0care"), "--config", str(config), "worker", *args]
-    return Process.start(name, command, service_env(), tmp_path)
+def http_json(url: str, method: str = "GET", timeout: float = 10.0) -> Any:
+    """GET (or POST with an empty body) `url` and decode its JSON answer."""
+    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
 
 
-def dump_logs(processes: list[Process], failed: bool) -> None:
-    """Print the processes' output after a failed test (the logs hold no secrets: no form bodies)."""
-    if not failed:
-        return
-    for process in processes:
-        print(f"\n----- {process.name} (pid {process.pid}, exit {process.popen.returncode}) -----", file=sys.stderr)
-        print(process.log()[-20000:], file=sys.stderr)
+def http_status(url: str) -> str:
+    """What GET url answers, in a few words: "HTTP 200", "HTTP 503", "ConnectionRefusedError"."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return f"HTTP {response.status}"
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except OSError as exc:  # not listening yet, or no worker booted yet
+        return type(exc).__name__
+
+
+def wait_http(url: str, proc: Proc, timeout: float = 30.0) -> None:
+    """Until GET url answers 200 (bounded); fails at once when the process died."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        proc.check_alive()
+        last = http_status(url)
+        if last == "HTTP 200":
+            return
+        time.sleep(0.1)  # process start-up only
+    raise ProcessError(f"{proc.name} did not answer {url} in {timeout:.0f} s ({last}); log:\n{proc.tail()}")
+
+
+def wait_line(proc: Proc, prefix: str, timeout: float = 20.0) -> str:
+    """The first line of the process's log that starts with `prefix` (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        proc.check_alive()
+        for line in proc.log().splitlines():
+            if line.startswith(prefix):
+                return line
+        time.sleep(0.05)  # process start-up only
+    raise ProcessError(f"{proc.name} printed no '{prefix}' in {timeout:.0f} s; log:\n{proc.tail()}")
