@@ -36,6 +36,7 @@ POSTGRES_SKIPPED = f"PostgreSQL tests skipped: set {databases.ENV}={databases.EX
 SERVICE_NUMBER = "+84900000000"
 ACCOUNT_SID = "AC" + "fa17" * 8  # made up: "AC" + 32 hex digits
 AUTH_TOKEN = "faults-" + "7c1d" * 6  # made up; reaches the processes only through their environment
+SECRET_KEY = "faults-secret-" + "5e9a" * 8  # made up, 46 characters; through the environment too
 
 
 def free_port() -> int:
@@ -114,7 +115,13 @@ def twilio_gateway(api_base_url: str, **extra: Any) -> dict[str, Any]:
 def service_env(**extra: str) -> dict[str, str]:
     """This environment without the variables that would override the temp config."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "F0CARE_CONFIG"}}
-    env.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, PYTHONUNBUFFERED="1", **extra)
+    env.update(
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        F0CARE_SECRET_KEY=SECRET_KEY,
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
     return env
 
 
