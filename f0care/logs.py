@@ -1,10 +1,10 @@
 """Logging for every entry point (`f0care`, gunicorn): text or JSON lines, never health data.
 
-`setup_logging` installs a filter on every record at its creation (a record factory, so that
-records of every logger and handler are covered: the application's, SQLAlchemy's, werkzeug's
-and gunicorn's): phone numbers keep only their last 3 digits and six-digit codes are blanked
-(models.redact.mask) in the message, its arguments and the exception text. The database
-engines never log SQL parameters either (models.db: hide_parameters).
+`setup_logging` gives the root logger one handler (stderr) with `MaskingFilter`, and adds that
+filter to gunicorn's own handlers: every record that is written out (the application's,
+SQLAlchemy's, werkzeug's, gunicorn's) has its phone numbers cut to their last 3 digits and its
+six-digit codes blanked (models.redact.mask), in the message, its arguments and the exception
+text. The database engines never log SQL parameters either (models.db: hide_parameters).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -32,21 +31,27 @@ def mask_record(record: logging.LogRecord) -> None:
         return
     record.msg, record.args = mask(message), None
     if record.exc_info and not record.exc_text:
-        record.exc_text = mask(_EXCEPTIONS.formatException(record.exc_info))
+        record.exc_text = _EXCEPTIONS.formatException(record.exc_info)
+    if record.exc_text:  # formatted here, or earlier by another handler
+        record.exc_text = mask(record.exc_text)
     if record.stack_info:
         record.stack_info = mask(record.stack_info)
 
 
-class _MaskingFactory:
-    """The record factory: the previous one's record, masked."""
+class MaskingFilter(logging.Filter):
+    """Masks each record it sees (see `mask_record`) and lets it through."""
 
-    def __init__(self, previous: Callable[..., logging.LogRecord]) -> None:
-        self.previous = previous
-
-    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = self.previous(*args, **kwargs)
+    def filter(self, record: logging.LogRecord) -> bool:
         mask_record(record)
-        return record
+        return True
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes (a test runner may swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
 
 
 class JsonFormatter(logging.Formatter):
@@ -71,30 +76,25 @@ class JsonFormatter(logging.Formatter):
 _EXCEPTIONS = logging.Formatter()
 
 
-def install_masking() -> None:
-    """Mask every log record created from now on in this process (idempotent)."""
-    factory = logging.getLogRecordFactory()
-    if not isinstance(factory, _MaskingFactory):
-        logging.setLogRecordFactory(_MaskingFactory(factory))
-
-
 def formatter(fmt: LogFormat) -> logging.Formatter:
     return JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT)
 
 
 def setup_logging(fmt: LogFormat = "text", level: int = logging.INFO) -> None:
     """Log to stderr in `fmt`, masked; called again once the config is read (it replaces its handler)."""
-    install_masking()
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, _OURS, False)]:
-        root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    for old in [h for h in root.handlers if getattr(h, _OURS, False)]:
+        root.removeHandler(old)
+    handler = _StderrHandler(sys.stderr)
     setattr(handler, _OURS, True)
     handler.setFormatter(formatter(fmt))
+    handler.addFilter(MaskingFilter())
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if fmt == "json":
-        for name in _SERVER_LOGGERS:  # gunicorn's (in a worker); none outside gunicorn
-            for server_handler in logging.getLogger(name).handlers:
+    for name in _SERVER_LOGGERS:  # gunicorn's, in a worker (they do not propagate to the root)
+        for server_handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, MaskingFilter) for f in server_handler.filters):
+                server_handler.addFilter(MaskingFilter())
+            if fmt == "json":
                 server_handler.setFormatter(JsonFormatter())
