@@ -3,8 +3,9 @@
 gateway.max_per_second holds across the threads and processes that deliver the outbox (several
 `f0care worker`s, a `serve`). Taking tokens is one short write transaction: the bucket's row
 is locked (PostgreSQL: FOR UPDATE; SQLite: the one writer), refilled for the time since it was
-last counted, and lowered. A sender takes what the rest of its batch needs in one go and keeps
-the surplus for its next messages, so an unconstrained outbox pays one transaction per batch.
+last counted, and lowered. A sender takes what the rest of its batch needs in one go (up to
+AHEAD_SECONDS of the rate) and keeps the surplus for its next messages, so an unconstrained
+outbox pays one transaction per batch, and a constrained one holds almost nothing back.
 Time is the wall clock (seconds since the epoch): the workers of one database share it.
 """
 
@@ -25,6 +26,9 @@ from sms_gateway.outbox.rules import refill
 BUDGET = SendBudget.__table__  # type: ignore[attr-defined]
 OUTBOUND = "outbound"
 LONGEST_NAP = 1.0  # seconds: look again at least this often
+# A sender takes at most this long's worth of tokens ahead of its need: what it holds unused is
+# a burst beyond the bucket's, so keep it small (at 10 a second: none; unconstrained: a batch).
+AHEAD_SECONDS = 0.05
 
 
 class SharedBudget:
@@ -54,7 +58,7 @@ class SharedBudget:
         with self._lock:
             while self._reserve < need:
                 short = need - self._reserve
-                self._reserve += self.take(short + max(0, ahead))
+                self._reserve += self.take(short + min(max(0, ahead), self.rate * AHEAD_SECONDS))
                 if self._reserve < need:
                     self._sleep(min(LONGEST_NAP, (need - self._reserve) / self.rate))
             self._reserve -= need

@@ -137,6 +137,7 @@ def service(stub: TwilioStub, tmp_path: Path, request: pytest.FixtureRequest) ->
 
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "F0CARE_CONFIG"}}
     env.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, PYTHONUNBUFFERED="1")
+    env["F0CARE_SECRET_KEY"] = "e2e-secret-" + "3b7f" * 8  # made up; real SMS need a real secret key
     command = [*f0care_command(), "--config", str(config_path), "serve", "--host", "127.0.0.1", "--port", str(port)]
 
     stderr_path = tmp_path / "service.stderr"
