@@ -30,7 +30,8 @@ def bind_host(bind: str) -> str:
     if bind.startswith(("unix:", "fd://")):
         return "127.0.0.1"  # a socket file: reachable only through the proxy in front
     host = bind.rsplit(":", 1)[0] if bind.count(":") == 1 or bind.startswith("[") else bind
-    return host.strip("[]") or "0.0.0.0"  # nosec B104: not listening, naming gunicorn's "all interfaces"
+    # gunicorn's ":8000" means every interface: named here to be refused, not listened on.
+    return host.strip("[]") or "0.0.0.0"  # nosec
 
 
 def listening_problems(config: Config, host: str, insecure_dev: bool = False) -> list[str]:
