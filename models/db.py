@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,17 +17,25 @@ from sqlmodel import SQLModel, create_engine
 from models import tables  # noqa: F401  (registers the tables)
 from models.sqlite_lock import WriterLock
 
+log = logging.getLogger("f0care.db")
 READ_ONLY = "f0care_read_only"  # execution option: see `reading`
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
+    """An engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE transactions.
+
+    SQL parameters (phones, answers) never appear in SQLAlchemy's logs or error texts. A SQLite
+    database file is created readable by its owner only; SQLite gives its -wal and -shm files the
+    same mode, and the writer lock file is made 0600 too."""
+    kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     memory = url in ("sqlite://", "sqlite:///:memory:")
     options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     if memory:
         options["poolclass"] = StaticPool
+    else:
+        private_file(_database_path(url))
     engine = create_engine(url, **options, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -83,6 +93,19 @@ def _release_after(engine: Engine, lock: WriterLock) -> None:
     # The engine's own dialect instance: no other engine is affected.
     setattr(dialect, "do_commit", do_commit)  # noqa: B010
     setattr(dialect, "do_rollback", do_rollback)  # noqa: B010
+
+
+def private_file(path: str) -> None:
+    """Create `path` (mode 0600) if it does not exist; warn when an existing one is readable by others."""
+    if path.startswith("file:") or path == ":memory:":
+        return  # a URI filename: SQLite opens it
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
+    except FileExistsError:
+        if os.stat(path).st_mode & 0o077:
+            log.warning("%s is readable by other users; run: chmod 600 %s*", path, path)
+    except OSError:
+        return  # e.g. a missing directory: SQLite's own error says it better
 
 
 def _database_path(url: str) -> str:

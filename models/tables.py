@@ -129,3 +129,13 @@ class ScheduledSend(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=120)
     message_id: int | None = Field(default=None, foreign_key="message.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SendBudget(SQLModel, table=True):
+    """The outbound token bucket every sender shares: gateway.max_per_second across all processes."""
+
+    __tablename__ = "send_budget"
+
+    name: str = Field(primary_key=True, max_length=32)
+    tokens: float  # segments that may be sent now, counted at `stamp`
+    stamp: float  # seconds since the epoch

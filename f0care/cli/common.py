@@ -9,6 +9,7 @@ import click
 from sqlalchemy.engine import Engine
 
 from f0care.config import Config, ConfigError, load_config
+from f0care.logs import setup_logging
 from models.db import make_engine
 from models.migrate import SchemaMismatch, upgrade
 
@@ -18,11 +19,13 @@ EXIT_CONFIG = 2
 def load(ctx: click.Context) -> Config:
     """The config named by `--config` (or $F0CARE_CONFIG, ./config.yaml); a mistake is explained, exit 2."""
     try:
-        return load_config(ctx.find_root().obj.get("config_path"))
+        config = load_config(ctx.find_root().obj.get("config_path"))
     except ConfigError as error:
         click.echo(f"config error:\n{error}", err=True)
         ctx.exit(EXIT_CONFIG)
         raise  # unreachable; ctx.exit raises
+    setup_logging(config.logging.format)
+    return config
 
 
 def prepare_database(engine: Engine) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import sys
 import threading
@@ -20,6 +19,8 @@ from f0care.cli.common import EXIT_CONFIG, current_revision, load, prepare_datab
 from f0care.cli.jobs import register as register_jobs
 from f0care.cli.simulator import run_simulator
 from f0care.cli.texts import register as register_texts
+from f0care.config.exposure import listening_problems
+from f0care.logs import setup_logging
 from f0care.runtime import build_runtime, job_context
 from models import store
 from models.db import make_engine
@@ -36,8 +37,7 @@ def main(ctx: click.Context, config_path: str | None) -> None:
     """F0 home care by SMS."""
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    setup_logging()  # text until the config is read (f0care.cli.common.load applies logging.format)
 
 
 register_jobs(main)
@@ -79,10 +79,19 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-scheduler", is_flag=True, help="do not run the scheduled jobs in this process")
+@click.option(
+    "--insecure-dev",
+    is_flag=True,
+    help="allow a --host beyond loopback with the console provider (a demonstration on a network you trust)",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool, insecure_dev: bool) -> None:
     """Run the service (webhook, outbox sender and scheduler) on the embedded defaults."""
     config = load(ctx)
+    problems = listening_problems(config, host, insecure_dev)
+    if problems:
+        click.echo("refusing to start:\n" + "\n".join(f"  {line}" for line in problems), err=True)
+        ctx.exit(EXIT_CONFIG)
     db = make_engine(config.database.url)
     prepare_database(db)  # before the sender thread starts
     runtime = build_runtime(config, db=db, outbox_mode="thread")

@@ -20,7 +20,10 @@ from pydantic import (
     model_validator,
 )
 
-DEV_SECRET_KEY = "f0care-dev-secret-key-not-for-production"
+# Public on purpose: accepted only on loopback with the console provider (f0care.config.exposure).
+DEV_SECRET_KEY = "f0care-dev-secret-key-not-for-production"  # nosec B105
+MIN_SECRET_KEY = 32  # characters of service.secret_key whenever it matters
+MIN_DEV_TOKEN = 16  # non-blank characters of gateway.dev_auth_token
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MOBILE_TYPES = (
     phonenumbers.PhoneNumberType.MOBILE,
@@ -28,6 +31,12 @@ _MOBILE_TYPES = (
 )
 
 KeyPath = tuple[str | int, ...]
+
+KEY_FIX = (
+    "set it to a random value of at least 32 characters, e.g. "
+    "export F0CARE_SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')\" "
+    '(config.yaml reads it with secret_key: "${F0CARE_SECRET_KEY}")'
+)
 
 
 class Problems(ValueError):
@@ -116,3 +125,12 @@ class WithMobile(Model):
     @classmethod
     def _mobile(cls, value: str, info: ValidationInfo) -> str:
         return mobile_e164(value, region_of(info))
+
+
+def secret_key_problem(secret: str, because: str) -> str | None:
+    """What is wrong with `secret` as service.secret_key when `because` holds (None: nothing)."""
+    if secret == DEV_SECRET_KEY:
+        return f"is unset, so the public development key is in use, but {because}; {KEY_FIX}"
+    if len(secret) < MIN_SECRET_KEY:
+        return f"has {len(secret)} characters, fewer than {MIN_SECRET_KEY}, and {because}; {KEY_FIX}"
+    return None

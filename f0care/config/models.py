@@ -20,12 +20,14 @@ from f0care.config.fields import (
     area_key,
     as_text,
     region_of,
+    secret_key_problem,
 )
 from f0care.config.questions import GuidanceConfig, QuestionConfig
 from f0care.config.sections import (
     DatabaseConfig,
     EscalationConfig,
     GatewayConfig,
+    LoggingConfig,
     ScheduleConfig,
     ServiceConfig,
 )
@@ -88,6 +90,7 @@ class Config(Model):
     )
     guidance: tuple[GuidanceConfig, ...] = Field(default_factory=lambda: _defaults(GuidanceConfig, DEFAULT_GUIDANCE))
     texts: TextsConfig = Field(default_factory=TextsConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @property
     def webhook_auth_token(self) -> str:
@@ -98,7 +101,7 @@ class Config(Model):
 
     @model_validator(mode="after")
     def _unique(self) -> Config:
-        problems = _clinic_clashes(self.clinics) + _question_clashes(self.questions)
+        problems = _clinic_clashes(self.clinics) + _question_clashes(self.questions) + _secret_key(self)
         if problems:
             raise Problems(problems)
         return self
@@ -138,6 +141,15 @@ def _clinic_clashes(clinics: tuple[ClinicConfig, ...]) -> list[tuple[KeyPath, st
                 )
             areas.setdefault(key, f"clinic {clinic.id}")
     return problems
+
+
+def _secret_key(config: Config) -> list[tuple[KeyPath, str]]:
+    """A real secret key whenever real SMS go out (the listening address is checked at start-up)."""
+    if config.gateway.provider == "console":
+        return []
+    because = f"gateway.provider is {config.gateway.provider}"
+    problem = secret_key_problem(config.service.secret_key, because)
+    return [(("service", "secret_key"), problem)] if problem else []
 
 
 def _question_clashes(

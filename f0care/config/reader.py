@@ -66,7 +66,7 @@ def read_yaml(source: Path) -> Any:
             f"cannot read the config file ({exc}); check the path and that it is saved as UTF-8"
         ) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader subclass  # nosec B506
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "an unknown line"

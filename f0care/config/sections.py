@@ -1,4 +1,4 @@
-"""Config models of the service-wide sections: service, database, gateway, schedule, escalation.
+"""Config models of the service-wide sections: service, database, gateway, schedule, escalation, logging.
 
 Validation only, no file or environment access; Twilio and on-call phones are stored in E.164.
 """
@@ -14,6 +14,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from f0care.config.fields import (
     DEV_SECRET_KEY,
+    MIN_DEV_TOKEN,
     KeyPath,
     Model,
     Problems,
@@ -55,12 +56,22 @@ class ServiceConfig(Model):
     def _http_url(cls, value: str) -> str:
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError(f'"{value}" is not a web address; write it like https://f0.example.vn')
+        if "?" in value or "#" in value:
+            part = "a query string (?...)" if "?" in value else "a fragment (#...)"
+            fix = "webhook addresses are made by appending /sms/twilio to it; remove it"
+            raise ValueError(f'"{value}" has {part}; {fix}, e.g. https://f0.example.vn')
         return value.rstrip("/")
 
     @field_validator("secret_key")
     @classmethod
     def _dev_secret_when_unset(cls, value: str) -> str:
         return value or DEV_SECRET_KEY
+
+
+class LoggingConfig(Model):
+    """How the service logs: text lines, or one JSON object per line for a log pipeline."""
+
+    format: Literal["text", "json"] = "text"
 
 
 class DatabaseConfig(Model):
@@ -115,6 +126,15 @@ class GatewayConfig(Model):
             if not isinstance(code, str) or not re.fullmatch(r"[0-9]{3,8}", code):
                 raise ValueError(f'"{code}" is not a short code; write its 3 to 8 digits, e.g. ["8085"]')
         return codes
+
+    @field_validator("dev_auth_token")
+    @classmethod
+    def _long_dev_token(cls, value: str) -> str:
+        shown = len("".join(value.split()))
+        if shown < MIN_DEV_TOKEN:
+            fix = "anyone who guesses it can post SMS as any phone; use a random value, e.g. ${F0CARE_DEV_TOKEN}"
+            raise ValueError(f"has {shown} non-blank characters, fewer than {MIN_DEV_TOKEN}; {fix}")
+        return value
 
     @model_validator(mode="after")
     def _twilio_needs_credentials(self) -> GatewayConfig:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.db import reading, update_rows
-from models.redact import redact
+from models.redact import mask, redact
 from models.tables import Contact, Message, Patient
 from sms_gateway.outbox.rules import NEEDS_CALL, OPTED_OUT, RetryPolicy
 from sms_gateway.wire import SendResult
@@ -152,7 +152,7 @@ def _record_one(session: Session, name: str, o: Outcome, policy: RetryPolicy) ->
         row.status, row.provider_sid, row.sent_at, row.error = "sent", result.provider_sid, now, None
         row.segments = result.segments or row.segments
     else:
-        row.error = (result.error or "send failed")[:300]
+        row.error = mask(result.error or "send failed")[:300]  # provider texts may name the full number
         row.error_code = result.error_code
         retry_at = policy.next_attempt(row.attempts, now, result.retry_after) if result.retryable else None
         row.status = "queued" if retry_at else "failed"

@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 
 from models.clock import Clock, utcnow
 from models.tables import Message
+from sms_gateway.outbox.budget import SharedBudget
 from sms_gateway.outbox.claims import Claimed, Outcome, any_due, claim, record, release
 from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
 from sms_gateway.senders import Sender
@@ -69,6 +70,8 @@ class Outbox:
         self.clock = clock
         self.policy = policy or RetryPolicy()
         self.limiter = limiter
+        # The limiter's rate and burst, shared with every other sender of this database.
+        self.budget = SharedBudget(db, limiter.rate, limiter.capacity) if limiter is not None else None
         self.record_every = record_every
         self.batch_seconds = batch_seconds
         self.name = worker_name()
@@ -159,12 +162,14 @@ class Outbox:
         Returns the number sent."""
         pending: list[Outcome] = []
         started, sent = self.clock(), 0
+        ahead = sum(m.segments for m in messages)  # segments of this batch not sent yet
         try:
             for message in messages:
                 if sent and (self._stop.is_set() or self._seconds_since(started) >= self.batch_seconds):
                     break
-                if self.limiter is not None:
-                    self.limiter.acquire(message.segments)
+                ahead -= message.segments
+                if self.budget is not None:
+                    self.budget.acquire(message.segments, ahead)
                 sent += 1
                 result = self.sender.send(
                     message.phone, message.body, status_callback=self.status_callback, sensitive=message.sensitive

@@ -32,8 +32,16 @@ class RetryPolicy:
         return now + timedelta(seconds=delay)
 
 
+def refill(tokens: float, seconds: float, rate: float, capacity: float) -> float:
+    """A token bucket's tokens `seconds` after it held `tokens` (time never runs backwards here)."""
+    return min(capacity, tokens + max(0.0, seconds) * rate)
+
+
 class RateLimiter:
-    """A token bucket in segments per second; the provider queues up to `burst_seconds` of them."""
+    """A token bucket in segments per second; the provider queues up to `burst_seconds` of them.
+
+    This one counts for one process; the outbox shares its rate and capacity with every other
+    sender through the database (sms_gateway.outbox.budget.SharedBudget)."""
 
     def __init__(self, per_second: float, burst_seconds: float = 60.0) -> None:
         self.rate = per_second
@@ -48,7 +56,7 @@ class RateLimiter:
         while True:
             with self._lock:
                 now = time.monotonic()
-                self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+                self._tokens = refill(self._tokens, now - self._stamp, self.rate, self.capacity)
                 self._stamp = now
                 if self._tokens >= need:
                     self._tokens -= need

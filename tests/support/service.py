@@ -72,10 +72,19 @@ def write_config(
     return path
 
 
+SECRET_KEY = "tests-secret-" + "5e9a" * 8  # made up (44 characters): the twilio provider needs a real-looking key
+
+
 def service_env(config: Path | None = None, **extra: str) -> dict[str, str]:
     """This environment with the Twilio credentials (and F0CARE_CONFIG), without what would override the config."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "F0CARE_CONFIG"}}
-    env.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, PYTHONUNBUFFERED="1", PYTHONPATH=str(ROOT))
+    env.update(
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        F0CARE_SECRET_KEY=SECRET_KEY,
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),
+    )
     if config is not None:
         env["F0CARE_CONFIG"] = str(config)
     env.update(extra)

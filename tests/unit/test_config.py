@@ -149,7 +149,7 @@ def test_twilio_without_its_credentials_names_the_key_and_the_variable(tmp_path:
 
 def test_twilio_validates_webhooks_with_its_auth_token(tmp_path: Path) -> None:
     twilio = {"account_sid": "AC1", "auth_token": "${TOKEN}", "from_number": "+84 912 000 100"}
-    data = minimal() | {"gateway": {"provider": "twilio", "twilio": twilio}}
+    data = minimal() | {"gateway": {"provider": "twilio", "twilio": twilio}, "service": {"secret_key": "k" * 32}}
     config = load_config(write(tmp_path, data), {"TOKEN": "tw-token"})
     assert config.webhook_auth_token == "tw-token"
     assert config.gateway.twilio.from_number == "+84912000100"
