@@ -109,7 +109,13 @@ def build_runtime(
 
 def job_context(runtime: Runtime) -> JobContext:
     """What the scheduled jobs need, from the config."""
-    s = runtime.config.schedule
+    schedule, oncall = schedule_of(runtime.config)
+    return JobContext(runtime.db, runtime.program, schedule, oncall, runtime.outbox.notify)
+
+
+def schedule_of(config: Config) -> tuple[Schedule, tuple[OnCall, ...]]:
+    """`schedule:` and the on-call list of config.yaml, as the jobs take them."""
+    s = config.schedule
     schedule = Schedule(
         morning_prompt=s.morning_prompt,
         reminder=s.reminder,
@@ -122,5 +128,4 @@ def job_context(runtime: Runtime) -> JobContext:
         misfire_grace_minutes=s.misfire_grace_minutes,
         ack_watch_minutes=s.ack_watch_minutes,
     )
-    oncall = tuple(OnCall(o.name, o.phone) for o in runtime.config.escalation.oncall)
-    return JobContext(runtime.db, runtime.program, schedule, oncall, runtime.outbox.notify)
+    return schedule, tuple(OnCall(o.name, o.phone) for o in config.escalation.oncall)

@@ -17,6 +17,7 @@ from f0care.config import load_config
 from models.db import create_schema, make_engine
 from tests.support import databases
 from tests.support.transcript import Backend, compare, deterministic_codes, load, play, rewriting
+from tests.support.transcript_engine import EngineBackend
 from tests.support.transcript_webhook import WebhookBackend
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,13 @@ def _webhook_on_postgres(request: pytest.FixtureRequest) -> Iterator[Backend]:
 
 
 # name -> how to open it. A backend that needs no database (the pure engine) is one more entry.
+@contextmanager
+def _pure_engine(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    yield EngineBackend(load_config(ROOT / "config.yaml", environ={"DATABASE_URL": "sqlite://"}))
+
+
 BACKENDS: dict[str, Callable[[pytest.FixtureRequest], AbstractContextManager[Backend]]] = {
+    "pure-engine": _pure_engine,
     "webhook-sqlite": _webhook_on_sqlite,
     "webhook-postgres": _webhook_on_postgres,
 }
