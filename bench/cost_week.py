@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from bench.service import TIMEZONE, seed
+from bench.service import TIMEZONE, Seeded, seed
 from bench.traffic import Post, Signer, compact
+from f0care.app import create_app
+from f0care.config import Config, load_config
+from f0care.runtime import build_runtime, job_context
+from models.db import make_engine
+from scheduler.runner import run_named
 
 STEP = ("KB", "98", "18", "86", "37", "0", "0")
 RED = "93 24 90 37 1 0"
@@ -41,6 +48,63 @@ def profile(i: int) -> str:
     return {14: "step", 15: "step", 16: "late", 17: "late", 18: "silent"}.get(slot, "red")
 
 
+class Week:
+    """The cohort's week on a fixed clock: signed SMS through the WSGI app, jobs called with `now`."""
+
+    def __init__(self, config: Config, patients: list[Seeded], day0: date) -> None:
+        self.config, self.patients, self.day0 = config, patients, day0
+        self.tz = ZoneInfo(TIMEZONE)
+        self.clock = Clock(datetime.combine(day0, time(6, 0), self.tz))
+        self.engine = make_engine(config.database.url)
+        runtime = build_runtime(config, db=self.engine, outbox_mode="inline", clock=self.clock)
+        self.client = create_app(runtime).test_client()
+        self.jobs = job_context(runtime)
+        self.signer = Signer(config.service.public_url.rstrip("/") + "/sms/twilio", "dd")
+        self.rng = random.Random(3)
+
+    def at(self, day: date, hh: int, mm: int) -> datetime:
+        return datetime.combine(day, time(hh, mm), self.tz)
+
+    def sms(self, phone: str, body: str, moment: datetime) -> None:
+        self.clock.moment = moment
+        signature, form, _sid = self.signer.sign(Post(phone, "", body, "week"))
+        data = dict(parse_qsl(form, keep_blank_values=True))
+        response = self.client.post("/sms/twilio", data=data, headers={"X-Twilio-Signature": signature})
+        assert response.status_code == 200, response.status_code
+
+    def job(self, name: str, moment: datetime) -> None:
+        self.clock.moment = moment
+        run_named(self.jobs, name, moment)
+
+    def day(self, d: int) -> None:
+        day = self.day0 + timedelta(days=d)
+        self.job("morning-prompts", self.at(day, 7, 0))
+        self.job("end-of-monitoring", self.at(day, 8, 0))
+        for i, patient in enumerate(self.patients):
+            self.morning_answer(profile(i), patient, day, d)
+        self.job("reminder", self.at(day, 9, 0))
+        for i, patient in enumerate(self.patients):
+            if profile(i) == "late":
+                self.sms(patient.phone, compact("green", self.rng), self.at(day, 9, 30))
+        self.job("deadline", self.at(day, 10, 0))
+        for hh in range(10, 21):
+            self.job("ack-watch", self.at(day, hh, 5))
+        self.job("pending-watch", self.at(day, 12, 15))
+
+    def morning_answer(self, kind: str, patient: Seeded, day: date, d: int) -> None:
+        if kind == "compact":
+            self.sms(patient.phone, compact("green", self.rng), self.at(day, 7, 30))
+        elif kind == "step":
+            for k, body in enumerate(STEP):
+                self.sms(patient.phone, body, self.at(day, 7, 30) + timedelta(minutes=k))
+        elif kind == "red" and d == 3:
+            self.sms(patient.phone, RED, self.at(day, 7, 40))
+            staff = next(c.staff[0].phone for c in self.config.clinics if c.id == patient.clinic_id)
+            self.sms(staff, f"OK {patient.code}", self.at(day, 7, 50))
+        elif kind == "red":
+            self.sms(patient.phone, compact("green", self.rng), self.at(day, 7, 40))
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--config", required=True)
@@ -48,69 +112,14 @@ def main() -> None:
     p.add_argument("--days", type=int, default=7)
     args = p.parse_args()
 
-    import random
-
-    from f0care.app import create_app
-    from f0care.config import load_config
-    from f0care.runtime import build_runtime, job_context
-    from models.db import make_engine
-    from scheduler.runner import run_named
-
     config = load_config(args.config)
-    tz = ZoneInfo(TIMEZONE)
     day0 = date.today()
-    clock = Clock(datetime.combine(day0, time(6, 0), tz))
-    engine = make_engine(config.database.url)
     patients = seed(config.database.url, args.patients, day0)
-    runtime = build_runtime(config, db=engine, outbox_mode="inline", clock=clock)
-    client = create_app(runtime).test_client()
-    jctx = job_context(runtime)
-    signer = Signer(config.service.public_url.rstrip("/") + "/sms/twilio", "dd")
-    rng = random.Random(3)
-    staff_phones = {s.phone for c in config.clinics for s in c.staff} | {o.phone for o in config.escalation.oncall}
-
-    def at(day: date, hh: int, mm: int) -> datetime:
-        return datetime.combine(day, time(hh, mm), tz)
-
-    def sms(phone: str, body: str, moment: datetime) -> None:
-        clock.moment = moment
-        signature, form, _sid = signer.sign(Post(phone, "", body, "week"))
-        from urllib.parse import parse_qsl
-
-        data = dict(parse_qsl(form, keep_blank_values=True))
-        response = client.post("/sms/twilio", data=data, headers={"X-Twilio-Signature": signature})
-        assert response.status_code == 200, response.status_code
-
-    def job(name: str, moment: datetime) -> None:
-        clock.moment = moment
-        run_named(jctx, name, moment)
-
+    week = Week(config, patients, day0)
     for d in range(args.days):
-        day = day0 + timedelta(days=d)
-        job("morning-prompts", at(day, 7, 0))
-        job("end-of-monitoring", at(day, 8, 0))
-        for i, patient in enumerate(patients):
-            kind = profile(i)
-            if kind == "compact":
-                sms(patient.phone, compact("green", rng), at(day, 7, 30))
-            elif kind == "step":
-                for k, body in enumerate(STEP):
-                    sms(patient.phone, body, at(day, 7, 30) + timedelta(minutes=k))
-            elif kind == "red":
-                if d == 3:
-                    sms(patient.phone, RED, at(day, 7, 40))
-                    staff = next(c.staff[0].phone for c in config.clinics if c.id == patient.clinic_id)
-                    sms(staff, f"OK {patient.code}", at(day, 7, 50))
-                else:
-                    sms(patient.phone, compact("green", rng), at(day, 7, 40))
-        job("reminder", at(day, 9, 0))
-        for i, patient in enumerate(patients):
-            if profile(i) == "late":
-                sms(patient.phone, compact("green", rng), at(day, 9, 30))
-        job("deadline", at(day, 10, 0))
-        for hh in range(10, 21):
-            job("ack-watch", at(day, hh, 5))
-        job("pending-watch", at(day, 12, 15))
+        week.day(d)
+    engine = week.engine
+    staff_phones = {s.phone for c in config.clinics for s in c.staff} | {o.phone for o in config.escalation.oncall}
 
     with Session(engine) as session:
         rows = session.execute(

@@ -117,6 +117,20 @@ def reproducible(argv: list[str]) -> list[str]:
     return out
 
 
+def rewrite_report(only: list[str], out: Path) -> None:
+    """`--report-only`: the report's blocks from the stored results, the plot redrawn."""
+    for name in only:
+        path = RESULTS / f"{name}.json"
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if name == "scaling" and data.get("plot"):
+                from bench import scaling
+
+                scaling.draw(data["points"], PLOT, log)
+            report.write(out, name, data, PLOT)
+            log(f"{name}: report block rewritten from {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     only = [ALIASES.get(n, n) for n in args.only] or list(NAMES)
@@ -125,17 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(NAMES)} (alert = webhook)", file=sys.stderr)
         return 2
     if args.report_only:
-        out = args.out or DOC
-        for name in only:
-            path = RESULTS / f"{name}.json"
-            if path.exists():
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if name == "scaling" and data.get("plot"):
-                    from bench import scaling
-
-                    scaling.draw(data["points"], PLOT, log)
-                report.write(out, name, data, PLOT)
-                log(f"{name}: report block rewritten from {path}")
+        rewrite_report(only, args.out or DOC)
         return 0
     conf = settings(args)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="f0bench-"))

@@ -59,6 +59,39 @@ def _fanout_points(run: dict[str, Any]) -> list[dict[str, Any]]:
     return points
 
 
+def _webhook_points(
+    conf: dict[str, Any],
+    db: str,
+    sizes: list[int],
+    level: int,
+    tool: str,
+    workdir: Path,
+    earlier_web: list[dict[str, Any]],
+    notes: list[str],
+    log: Any,
+) -> list[dict[str, Any]]:
+    """The webhook's points of the curve: a run per size (or benchmark 1's run of that size)."""
+    points: list[dict[str, Any]] = []
+    for n in sizes:
+        done = next((r for r in earlier_web if r["db"] == db and r["patients"] == n), None)
+        if done is None or _webhook_point(done, level) is None:
+            plan = webhook.WebhookPlan(
+                db, n, (level,), conf["seconds"], conf["warmup"], tool, conf["workers"], probes=20, bare=False
+            )
+            log(f"scaling: webhook {db} {n} patients c={level}")
+            done = webhook.run(plan, workdir, log)
+        point = _webhook_point(done, level)
+        if point:
+            points.append(point)
+    for other in earlier_web:  # benchmark 1's own size is one more point on the curve
+        if other["db"] == db and other["patients"] not in sizes and other["workers"] == conf["workers"]:
+            point = _webhook_point(other, level)
+            if point:
+                points.append(point)
+                notes.append(f"webhook, {db}, {other['patients']:,} patients: from benchmark 1's run, c={level}")
+    return points
+
+
 def run(
     conf: dict[str, Any],
     dbs: list[str],
@@ -79,23 +112,7 @@ def run(
     notes: list[str] = []
     for db in dbs[:1] if conf["smoke"] else dbs:  # smoke: the other database is already proven by 1 and 2
         k = default_senders(db, senders)
-        for n in sizes:
-            done = next((r for r in earlier_web if r["db"] == db and r["patients"] == n), None)
-            if done is None or _webhook_point(done, level) is None:
-                plan = webhook.WebhookPlan(
-                    db, n, (level,), conf["seconds"], conf["warmup"], tool, conf["workers"], probes=20, bare=False
-                )
-                log(f"scaling: webhook {db} {n} patients c={level}")
-                done = webhook.run(plan, workdir, log)
-            point = _webhook_point(done, level)
-            if point:
-                points.append(point)
-        for other in earlier_web:  # benchmark 1's own size is one more point on the curve
-            if other["db"] == db and other["patients"] not in sizes and other["workers"] == conf["workers"]:
-                point = _webhook_point(other, level)
-                if point:
-                    points.append(point)
-                    notes.append(f"webhook, {db}, {other['patients']:,} patients: from benchmark 1's run, c={level}")
+        points += _webhook_points(conf, db, sizes, level, tool, workdir, earlier_web, notes, log)
         if conf["big"]:
             # 1,000,000: the job alone (delivery at the measured rates would take hours); its memory is the question
             big = fanout.run(fanout.FanoutPlan(db, BIG, k, floor=False, deliver=False), workdir, log)
