@@ -77,6 +77,14 @@ class Staff:
 
 
 @dataclass(frozen=True)
+class OnCall:
+    """Who is called when a red alert is not acknowledged in time (the province's list)."""
+
+    name: str
+    phone: str  # E.164
+
+
+@dataclass(frozen=True)
 class Clinic:
     id: str
     name: str

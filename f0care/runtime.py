@@ -10,14 +10,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialogs import engine as dialog_engine
-from dialogs.program import Program
+from dialogs.program import OnCall, Program
 from f0care.config import Config, to_program
 from f0care.rejections import store_rejected
 from f0care.service.inbound import receive, record_failed
 from models.clock import Clock, utcnow
 from models.db import make_engine
 from models.uow import SqlUnitOfWork
-from scheduler.context import JobContext, OnCall, Schedule
+from scheduler.context import JobContext, Schedule
 from sms_gateway.outbox.outbox import Outbox, OutboxMode
 from sms_gateway.outbox.receipts import record_status
 from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
@@ -128,4 +128,4 @@ def schedule_of(config: Config) -> tuple[Schedule, tuple[OnCall, ...]]:
         misfire_grace_minutes=s.misfire_grace_minutes,
         ack_watch_minutes=s.ack_watch_minutes,
     )
-    return schedule, tuple(OnCall(o.name, o.phone) for o in config.escalation.oncall)
+    return schedule, tuple(o.to_oncall() for o in config.escalation.oncall)

@@ -9,14 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from dialogs.program import Program
+from dialogs.program import OnCall, Program
 from dialogs.rules.settings import RuleSettings
-
-
-@dataclass(frozen=True)
-class OnCall:
-    name: str
-    phone: str
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from dialogs.program import OnCall
 from f0care.config.fields import (
     DEV_SECRET_KEY,
     MIN_DEV_TOKEN,
@@ -196,9 +197,12 @@ class ScheduleConfig(Model):
         return self
 
 
-class OnCall(WithMobile):
-    """Who is called when a red alert is not acknowledged in time."""
+class OnCallConfig(WithMobile):
+    """`escalation.oncall[]`: who is called when a red alert is not acknowledged in time."""
+
+    def to_oncall(self) -> OnCall:
+        return OnCall(self.name, self.phone)
 
 
 class EscalationConfig(Model):
-    oncall: tuple[OnCall, ...] = ()
+    oncall: tuple[OnCallConfig, ...] = ()
