@@ -22,13 +22,13 @@ from f0care.config import Config, load_config
 from f0care.runtime import Runtime, build_runtime
 from models.db import create_schema, make_engine
 from tests.support import databases
+from tests.support.databases import POSTGRES_SKIPPED
 from tests.support.fakes import Clock, RecordingSender
 from tests.support.phone import Phone
 
 ROOT = Path(__file__).resolve().parent.parent
 # 08:00 in Hanoi on a Wednesday.
 T0 = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
-POSTGRES_SKIPPED = f"PostgreSQL tests skipped: set {databases.ENV}={databases.EXAMPLE_URL} to run them"
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -11,9 +11,8 @@ exactly once, and the red answers raise their alert.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,17 +27,11 @@ from f0care.runtime import build_runtime
 from models.db import create_schema, make_engine
 from models.tables import Alert, Contact, Declaration, Message
 from sms_gateway.wire import InboundSms
+from tests.support.databases import schema_database
 from tests.support.fakes import RecordingSender
-from tests.support.processes import (
-    STARTUP_TIMEOUT,
-    Gunicorn,
-    Webhook,
-    dump_logs,
-    free_port,
-    postgres_database,
-    reply_text,
-    write_config,
-)
+from tests.support.processes import ROOT, Processes, free_port
+from tests.support.service import Gunicorn, start_gunicorn, write_config
+from tests.support.webhook import Webhook, reply_text
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +39,6 @@ DOCTOR = "+84912000001"  # BS Lan, Tram Y te phuong Tran Phu
 PATIENT = "+84987654321"
 NEWCOMER = "+84933444555"
 RED = "93 18 86 37 0 0"  # SpO2 93: red
-ROOT = Path(__file__).resolve().parents[2]
 
 Outage = Callable[[], AbstractContextManager[None]]
 
@@ -62,34 +54,18 @@ def add_active_patient(url: str) -> None:
         runtime.db.dispose()
 
 
-def wait_listening(gunicorn: Gunicorn) -> None:
-    """Every worker up and /healthz answering at all (503 while the database is away)."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    with requests.Session() as http:
-        while time.monotonic() < deadline:
-            gunicorn.process.assert_alive()
-            try:
-                http.get(gunicorn.base_url + "/healthz", timeout=2)
-                if len(gunicorn.worker_pids()) == gunicorn.workers:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)  # process start-up only
-    pytest.fail(f"gunicorn not listening after {STARTUP_TIMEOUT:g} s:\n{gunicorn.process.log()}")
-
-
-def start(stack: ExitStack, tmp_path: Path, url: str) -> tuple[Gunicorn, Webhook]:
+def start(stack: ExitStack, procs: Processes, tmp_path: Path, url: str) -> tuple[Gunicorn, Webhook]:
+    """Two workers on `url`, each answering /healthz at all (503 while the database is away)."""
     port = free_port()
     config = write_config(tmp_path, url, f"http://127.0.0.1:{port}", {"provider": "console"})
     token = load_config(config, environ={}).webhook_auth_token
-    gunicorn = Gunicorn.launch(config, port, tmp_path, workers=2)
-    stack.callback(gunicorn.process.stop)
-    wait_listening(gunicorn)
-    return gunicorn, Webhook(gunicorn.base_url, token)
+    stack.callback(procs.stop_all)  # before the database is dropped
+    gunicorn = start_gunicorn(procs, config, port, workers=2, healthy=False)
+    return gunicorn, stack.enter_context(closing(Webhook(gunicorn.base_url, token)))
 
 
 @contextmanager
-def sqlite_service(tmp_path: Path) -> Iterator[tuple[Gunicorn, Webhook, Engine, Outage]]:
+def sqlite_service(procs: Processes, tmp_path: Path) -> Iterator[tuple[Gunicorn, Webhook, Engine, Outage]]:
     """The service on a database whose directory is missing until the outage ends."""
     prepared, live = tmp_path / "prepared", tmp_path / "live"
     prepared.mkdir()
@@ -98,7 +74,7 @@ def sqlite_service(tmp_path: Path) -> Iterator[tuple[Gunicorn, Webhook, Engine, 
     engine.dispose()
     add_active_patient(f"sqlite:///{prepared / 'f0care.db'}")
     with ExitStack() as stack:
-        gunicorn, hook = start(stack, tmp_path, f"sqlite:///{live / 'f0care.db'}")
+        gunicorn, hook = start(stack, procs, tmp_path, f"sqlite:///{live / 'f0care.db'}")
 
         @contextmanager
         def outage() -> Iterator[None]:
@@ -111,9 +87,9 @@ def sqlite_service(tmp_path: Path) -> Iterator[tuple[Gunicorn, Webhook, Engine, 
 
 
 @contextmanager
-def postgres_service(tmp_path: Path) -> Iterator[tuple[Gunicorn, Webhook, Engine, Outage]]:
+def postgres_service(procs: Processes, tmp_path: Path) -> Iterator[tuple[Gunicorn, Webhook, Engine, Outage]]:
     """The service on its own PostgreSQL database, which the outage closes to every connection."""
-    with postgres_database() as url, ExitStack() as stack:
+    with schema_database("postgres", tmp_path) as url, ExitStack() as stack:
         add_active_patient(url)
         name = make_url(url).database
         admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool)
@@ -136,7 +112,7 @@ def postgres_service(tmp_path: Path) -> Iterator[tuple[Gunicorn, Webhook, Engine
                 allow(True)
 
         stack.callback(allow, True)  # before the database is dropped, whatever happened
-        gunicorn, hook = start(stack, tmp_path, url)
+        gunicorn, hook = start(stack, procs, tmp_path, url)
         reader = make_engine(url, poolclass=NullPool)
         stack.callback(reader.dispose)
         yield gunicorn, hook, reader, outage
@@ -159,33 +135,29 @@ def check_outcome(db: Engine, batch: list[dict[str, str]]) -> None:
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_while_the_database_is_stopped_nothing_gets_200_and_every_retried_message_is_stored_exactly_once(
-    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+    kind: str, procs: Processes, tmp_path: Path
 ) -> None:
-    service = sqlite_service(tmp_path) if kind == "sqlite" else postgres_service(tmp_path)
+    service = sqlite_service(procs, tmp_path) if kind == "sqlite" else postgres_service(procs, tmp_path)
     with service as (gunicorn, hook, db, outage), requests.Session() as http:
-        try:
-            batch = [
-                hook.params(PATIENT, RED),
-                hook.params(PATIENT, "CUU"),
-                hook.params(NEWCOMER, "DK"),
-                hook.params(PATIENT, "LS"),
-            ]
-            with outage():
-                answers = [hook.post(http, params) for params in batch]
-                during = [r.status_code for r in answers]
-                health = http.get(gunicorn.base_url + "/healthz", timeout=5).status_code
-            after = [hook.post(http, params) for params in batch]
-            again = [hook.post(http, params) for params in batch]
+        batch = [
+            hook.params(PATIENT, RED),
+            hook.params(PATIENT, "CUU"),
+            hook.params(NEWCOMER, "DK"),
+            hook.params(PATIENT, "LS"),
+        ]
+        with outage():
+            answers = [hook.post(params, http=http) for params in batch]
+            during = [r.status_code for r in answers]
+            health = http.get(gunicorn.base_url + "/healthz", timeout=5).status_code
+        after = [hook.post(params, http=http) for params in batch]
+        again = [hook.post(params, http=http) for params in batch]
 
-            assert during == [503] * len(batch)
-            assert health == 503
-            assert [r.status_code for r in after] == [200] * len(batch), [r.text for r in after]
-            assert [r.status_code for r in again] == [200] * len(batch)
-            assert [reply_text(r) for r in again] == [reply_text(r) for r in after]
-            assert "115" in reply_text(after[0])  # the red answer's advice
-            check_outcome(db, batch)
-            assert len(gunicorn.worker_pids()) == gunicorn.workers
-            print(f"\n{kind}: 503 in {[round(r.elapsed.total_seconds() * 1000) for r in answers]} ms")
-        except BaseException:
-            dump_logs([gunicorn.process], failed=True)
-            raise
+        assert during == [503] * len(batch)
+        assert health == 503
+        assert [r.status_code for r in after] == [200] * len(batch), [r.text for r in after]
+        assert [r.status_code for r in again] == [200] * len(batch)
+        assert [reply_text(r) for r in again] == [reply_text(r) for r in after]
+        assert "115" in reply_text(after[0])  # the red answer's advice
+        check_outcome(db, batch)
+        assert len(gunicorn.worker_pids()) == gunicorn.workers
+        print(f"\n{kind}: 503 in {[round(r.elapsed.total_seconds() * 1000) for r in answers]} ms")

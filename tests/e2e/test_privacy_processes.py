@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
-import yaml
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
@@ -29,16 +24,13 @@ from sqlmodel import Session, select
 from models.db import make_engine
 from models.tables import Message
 from tests.support import twilio_stub
-from tests.support.processes import (
+from tests.support.databases import schema_database
+from tests.support.processes import ROOT, Processes, free_port, script
+from tests.support.service import (
     ACCOUNT_SID,
     AUTH_TOKEN,
-    STARTUP_TIMEOUT,
-    Process,
-    database,
-    dump_logs,
-    free_port,
-    script,
     service_env,
+    start_serve,
     start_worker,
     twilio_gateway,
     write_config,
@@ -53,25 +45,8 @@ RATE, BURST_SECONDS, COUNT, WORKERS = 8.0, 1.0, 48, 3
 POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)
 
 
-@pytest.fixture
-def processes(request: pytest.FixtureRequest) -> Iterator[list[Process]]:
-    started: list[Process] = []
-    failed_before = request.session.testsfailed
-    try:
-        yield started
-    finally:
-        for process in started:
-            process.stop()
-        dump_logs(started, request.session.testsfailed > failed_before)
-
-
 def console_config(tmp_path: Path, **service: str) -> Path:
-    path = write_config(tmp_path, f"sqlite:///{tmp_path / 'f0care.db'}", PUBLIC_URL)
-    if service:
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-        data["service"].update(service)
-        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+    return write_config(tmp_path, f"sqlite:///{tmp_path / 'f0care.db'}", PUBLIC_URL, service=service)
 
 
 def f0care(config: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -97,29 +72,14 @@ def test_serve_beyond_loopback_with_the_console_provider_refuses_to_start(tmp_pa
     assert "service.secret_key: is unset" in insecure.stderr and "F0CARE_SECRET_KEY" in insecure.stderr
 
 
-def test_serve_beyond_loopback_starts_with_insecure_dev_and_a_secret_key(
-    tmp_path: Path, processes: list[Process]
-) -> None:
-    port = free_port()
-    command = [script("f0care"), "--config", str(console_config(tmp_path)), "serve", "--no-scheduler"]
-    command += ["--host", "0.0.0.0", "--port", str(port), "--insecure-dev"]
-    processes.append(Process.start("serve", command, service_env(), tmp_path))
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        processes[0].assert_alive()
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)  # process start-up only
-    pytest.fail(f"serve did not answer in {STARTUP_TIMEOUT:g} s:\n{processes[0].log()}")
+def test_serve_beyond_loopback_starts_with_insecure_dev_and_a_secret_key(tmp_path: Path, procs: Processes) -> None:
+    config = console_config(tmp_path)
+    start_serve(procs, config, free_port(), "serve", "--no-scheduler", "--insecure-dev", host="0.0.0.0")
 
 
 def test_gunicorn_workers_refuse_to_boot_on_all_interfaces_with_the_console_provider(tmp_path: Path) -> None:
-    env = service_env(F0CARE_CONFIG=str(console_config(tmp_path)), F0CARE_BIND=f"0.0.0.0:{free_port()}")
-    env["F0CARE_WEB_WORKERS"] = "1"
-    command = [script("gunicorn"), "-c", str(Path(__file__).parents[2] / "gunicorn.conf.py"), "f0care.wsgi:app"]
+    env = service_env(console_config(tmp_path), F0CARE_BIND=f"0.0.0.0:{free_port()}", F0CARE_WEB_WORKERS="1")
+    command = [script("gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "f0care.wsgi:app"]
     done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode != 0
     assert "refusing to start" in done.stderr and "--insecure-dev" in done.stderr
@@ -135,13 +95,11 @@ def test_a_worker_logs_json_lines_and_masks_a_provider_error_quoting_the_full_nu
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(twilio_stub._MESSAGES, 21211, f"The 'To' number {PHONE} is not a valid phone number.")
-    with TwilioStub(ACCOUNT_SID, AUTH_TOKEN) as stub, database("sqlite", tmp_path) as url:
+    with TwilioStub(ACCOUNT_SID, AUTH_TOKEN) as stub, schema_database("sqlite", tmp_path) as url:
         stub.reject_numbers[PHONE] = 21211
         db = make_engine(url, poolclass=NullPool)
         queue(db, [PHONE, "+84912000777"])
-        config = write_config(tmp_path, url, PUBLIC_URL, twilio_gateway(stub.url))
-        data: dict[str, Any] = yaml.safe_load(config.read_text(encoding="utf-8"))
-        config.write_text(yaml.safe_dump({**data, "logging": {"format": "json"}}, sort_keys=False), encoding="utf-8")
+        config = write_config(tmp_path, url, PUBLIC_URL, twilio_gateway(stub.url), logging={"format": "json"})
         done = f0care(config, "worker", "--once")
         with Session(db) as session:
             rows = {m.phone: m for m in session.exec(select(Message))}
@@ -170,24 +128,20 @@ def queue(db: Engine, phones: list[str]) -> None:
 
 
 @pytest.mark.parametrize("kind", [POSTGRES, "sqlite"])
-def test_three_workers_keep_together_to_the_configured_rate(
-    tmp_path: Path, processes: list[Process], kind: str
-) -> None:
-    received: list[float] = []
+def test_three_workers_keep_together_to_the_configured_rate(tmp_path: Path, procs: Processes, kind: str) -> None:
     with ExitStack() as stack:
-        stub = stack.enter_context(
-            TwilioStub(ACCOUNT_SID, AUTH_TOKEN, on_message=lambda m: received.append(time.time()))
-        )
-        url = stack.enter_context(database(kind, tmp_path))
-        stack.callback(lambda: [p.stop() for p in processes])
+        stub = stack.enter_context(TwilioStub(ACCOUNT_SID, AUTH_TOKEN))
+        url = stack.enter_context(schema_database(kind, tmp_path))
+        stack.callback(procs.stop_all)  # before the database is dropped
         db = make_engine(url, poolclass=NullPool)
         stack.callback(db.dispose)
         queue(db, [f"+84987{i:06d}" for i in range(COUNT)])
         gateway = twilio_gateway(stub.url, max_per_second=RATE, burst_seconds=BURST_SECONDS)
         config = write_config(tmp_path, url, PUBLIC_URL, gateway)
         for n in range(WORKERS):
-            processes.append(start_worker(config, tmp_path, f"worker-{n + 1}"))
+            start_worker(procs, config, f"worker-{n + 1}")
         assert stub.wait_for(COUNT, timeout=120), f"{len(stub.messages)} of {COUNT} sent"
+        received = [accepted.at for accepted in stub.accepted()]
     times = sorted(received)
     burst = RATE * BURST_SECONDS
     # Any stretch of the sends: at most the burst plus the rate for its length, and per worker one

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
-from f0care.cli.simulator import sign
 from f0care.config import Config
 from f0care.runtime import Runtime
 from models.tables import Message
 from tests.support.phone import Phone
+from tests.support.signing import webhook_signature
 
 STATUS = "/sms/twilio/status"
 
@@ -20,7 +20,9 @@ def post_status(client: FlaskClient, config: Config, sid: str, status: str, erro
     params = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC1"}
     if error:
         params["ErrorCode"] = error
-    headers = {"X-Twilio-Signature": sign(config, params, STATUS)}
+    headers = {
+        "X-Twilio-Signature": webhook_signature(config.webhook_auth_token, config.service.public_url, params, STATUS)
+    }
     return client.post(STATUS, data=params, headers=headers).status_code
 
 

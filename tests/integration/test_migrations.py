@@ -17,9 +17,8 @@ from models import migrate
 from models.db import create_schema, make_engine
 from models.tables import Contact
 from tests.support import databases
+from tests.support.databases import POSTGRES_SKIPPED
 
-# The same line as conftest's, so that a run without PostgreSQL says once how to enable these tests.
-POSTGRES_SKIPPED = f"PostgreSQL tests skipped: set {databases.ENV}={databases.EXAMPLE_URL} to run them"
 PHONE = "+84912345678"
 
 

@@ -57,14 +57,16 @@ def write_config(
     gateway: dict[str, Any] | None = None,
     *,
     service: dict[str, Any] | None = None,
+    logging: dict[str, Any] | None = None,
     name: str = "config",
 ) -> Path:
-    """`<directory>/<name>.yaml`: the shipped config.yaml with this database, public URL, gateway, service."""
+    """`<directory>/<name>.yaml`: the shipped config.yaml with this database, public URL, gateway, service, logging."""
     data: dict[str, Any] = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["database"]["url"] = database_url
     data["service"]["public_url"] = public_url
     data["service"].update(service or {})
     data["gateway"].update(gateway or {})
+    data["logging"].update(logging or {})
     path = directory / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     if AUTH_TOKEN in path.read_text(encoding="utf-8"):
@@ -102,15 +104,21 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         return children(self.proc.pid)
 
-    def wait_ready(self, replaced: int | None = None, timeout: float = READY_TIMEOUT) -> list[int]:
-        """Until every worker is up and /healthz answers 200 (and `replaced` is gone); the worker pids."""
+    def wait_ready(
+        self, replaced: int | None = None, timeout: float = READY_TIMEOUT, healthy: bool = True
+    ) -> list[int]:
+        """Until every worker is up and /healthz answers 200 (and `replaced` is gone); the worker pids.
+
+        With `healthy=False` any HTTP answer will do (503 while the database is away).
+        """
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
             self.proc.check_alive()
             pids = self.worker_pids()
             last = http_status(self.base_url + "/healthz")
-            if last == "HTTP 200" and len(pids) == self.workers and replaced not in pids:
+            answered = last == "HTTP 200" or (not healthy and last.startswith("HTTP "))
+            if answered and len(pids) == self.workers and replaced not in pids:
                 return pids
             time.sleep(0.1)  # process start-up only
         raise ProcessError(f"{self.proc.name} not ready after {timeout:g} s ({last}); log:\n{self.proc.tail()}")
@@ -125,20 +133,26 @@ def start_gunicorn(
     workers: int = 3,
     threads: int = 1,
     name: str = "gunicorn",
+    healthy: bool = True,
 ) -> Gunicorn:
-    """gunicorn with the repo's gunicorn.conf.py (`f0care.wsgi:app` or `bench.bare_app:app`), ready."""
+    """gunicorn with the repo's gunicorn.conf.py (`f0care.wsgi:app` or `bench.bare_app:app`), ready.
+
+    `healthy=False`: ready once every worker answers /healthz at all (a test of a database outage).
+    """
     env = service_env(
         config, F0CARE_BIND=f"127.0.0.1:{port}", F0CARE_WEB_WORKERS=str(workers), F0CARE_WEB_THREADS=str(threads)
     )
     proc = procs.start(name, [script("gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app], env)
     web = Gunicorn(proc, f"http://127.0.0.1:{port}", workers)
-    web.wait_ready()
+    web.wait_ready(healthy=healthy)
     return web
 
 
-def start_serve(procs: Processes, config: Path, port: int, name: str = "f0care-serve") -> Proc:
-    """`f0care --config CONFIG serve` on a loopback port, answering /healthz."""
-    argv = [script("f0care"), "--config", str(config), "serve", "--host", "127.0.0.1", "--port", str(port)]
+def start_serve(
+    procs: Processes, config: Path, port: int, name: str = "f0care-serve", *args: str, host: str = "127.0.0.1"
+) -> Proc:
+    """`f0care --config CONFIG serve --host HOST --port PORT ARGS`, answering /healthz on loopback."""
+    argv = [script("f0care"), "--config", str(config), "serve", "--host", host, "--port", str(port), *args]
     proc = procs.start(name, argv, service_env(config))
     wait_http(f"http://127.0.0.1:{port}/healthz", proc, timeout=READY_TIMEOUT)
     return proc
