@@ -14,7 +14,7 @@ from dialogs import monitoring
 from dialogs.effects import AcknowledgeAlerts, Effect, Reply, SendSms, SetPatientStatus
 from dialogs.program import Program
 from dialogs.render import is_code, local_now, local_today, national
-from dialogs.staff_context import Command, StaffContext, Verb
+from dialogs.staff_context import AlertNote, Command, StaffContext, Verb
 from dialogs.staff_register import parse_direct, register, welcome
 from dialogs.state import PatientView
 from dialogs.templates import Texts
@@ -75,6 +75,8 @@ def _on_patient(act: PatientAct, status: str | None = None) -> Act:
         patient = ctx.patient
         if patient is None or patient.clinic_id != clinic.id:
             return (Reply(texts("staff_unknown_code", code=cmd.code[:8], clinic=clinic.name)),)
+        if patient.phone == ctx.staff.phone:  # nobody approves, clears or discharges themselves
+            return (Reply(texts("staff_own_record", code=patient.code, name=patient.full_name, clinic=clinic.name)),)
         if status is not None and patient.status != status:
             return REFUSALS[status](patient, ctx, texts)
         return act(cmd, patient, ctx, texts, now)
@@ -118,12 +120,31 @@ def _extend(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts,
     return monitoring.staff_extend(patient, cmd.rest, ctx.staff, ctx.program, now)
 
 
+def _after_ack(act: PatientAct, word: str) -> PatientAct:
+    """`act` once every red alert of the patient is acknowledged; before that, say which alert waits."""
+
+    def checked(
+        cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime
+    ) -> tuple[Effect, ...]:
+        alert = ctx.open_alert
+        if alert is None and ctx.open_alerts == 0:
+            return act(cmd, patient, ctx, texts, now)
+        reason = " ".join(alert.reason.split())[:60] if alert else ""
+        when = _when(alert.raised_at, ctx) if alert else ""
+        reply = texts(
+            "staff_alert_first", code=patient.code, name=patient.full_name, reason=reason, when=when, command=word
+        )
+        return (Reply(reply),)
+
+    return checked
+
+
 def acknowledge(
     cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime
 ) -> tuple[Effect, ...]:
     """`OK <CODE>`: the open alerts are seen; the patient is told who saw them."""
     if ctx.open_alerts == 0:
-        return (Reply(texts("staff_no_alerts", code=patient.code, name=patient.full_name)),)
+        return (Reply(_nothing_open(patient, ctx.last_acked, ctx, texts)),)
     clinic = ctx.program.clinic(patient.clinic_id)
     told = ctx.program.texts(patient.language)
     notice = told("ack_patient", staff=ctx.staff.name, clinic=clinic.name, code=patient.code)
@@ -137,13 +158,21 @@ def acknowledge(
     )
 
 
+def _nothing_open(patient: PatientView, acked: AlertNote | None, ctx: StaffContext, texts: Texts) -> str:
+    """No open alert: who answered the last one and when, or that there was none."""
+    if acked is None or acked.acknowledged_at is None:
+        return texts("staff_no_alerts", code=patient.code, name=patient.full_name)
+    by, when = acked.acknowledged_by or "?", _when(acked.acknowledged_at, ctx)
+    return texts("staff_already_acked", code=patient.code, name=patient.full_name, by=by, when=when)
+
+
 COMMANDS: Mapping[str, StaffVerb] = {
     Verb.REGISTER: StaffVerb(("DK",), parse_direct, register),
     Verb.ACCEPT: StaffVerb(("DUYET",), _coded, _on_patient(_accept, "pending")),
     Verb.REJECT: StaffVerb(("TUCHOI", "TU CHOI"), _coded, _on_patient(_reject, "pending")),
     Verb.ACK: StaffVerb(("OK",), _coded, _on_patient(acknowledge)),
-    Verb.END: StaffVerb(("XONG",), _coded, _on_patient(_end, "active")),
-    Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(_extend, "active")),
+    Verb.END: StaffVerb(("XONG",), _coded, _on_patient(_after_ack(_end, "XONG"), "active")),
+    Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(_after_ack(_extend, "TIEP"), "active")),
 }
 _WORDS: Mapping[str, str] = {word: verb for verb, row in COMMANDS.items() for word in row.words}
 
@@ -194,12 +223,17 @@ def _status(texts: Texts, status: str) -> str:
     return texts.raw(key) if key in texts else status
 
 
+def _when(moment: datetime, ctx: StaffContext) -> str:
+    """'14:05 03/12' in the service's timezone."""
+    return local_now(moment, ctx.program.timezone).strftime("%H:%M %d/%m")
+
+
 def _already(patient: PatientView, texts: Texts, ctx: StaffContext) -> str:
     if patient.decided_at is None:
         return texts(
             "staff_not_pending", code=patient.code, name=patient.full_name, status=_status(texts, patient.status)
         )
-    when = local_now(patient.decided_at, ctx.program.timezone).strftime("%H:%M %d/%m")
+    when = _when(patient.decided_at, ctx)
     return texts(
         "staff_already_done",
         code=patient.code,
