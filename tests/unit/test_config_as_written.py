@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.areas import area_key
 from f0care.config import load_config, to_program
-from f0care.config import models as config_models
 from tests.unit.test_config import DEFAULT_SIX, changed, problem, write
 
 TITLE = "Ha sot tai nha"
@@ -66,7 +64,3 @@ def test_every_area_check_config_accepts_is_routed_to_its_clinic(tmp_path: Path)
     for clinic in program.clinics:
         for area in clinic.areas:
             assert program.area_index.match(area).clinic_id == clinic.id, area
-
-
-def test_check_config_and_routing_share_one_area_key() -> None:
-    assert config_models.area_key is area_key
