@@ -1,4 +1,4 @@
-"""Short SMS commands from health-station staff: DUYET, TUCHOI, OK, XONG, TIEP, DK <phone> ...
+"""Short SMS commands from health-station staff: DUYET, TUCHOI, OK, XONG, TIEP, DAGOI, DK <phone> ...
 
 `parse` reads a command; the host loads the patient it names and calls `handle`.
 Staff act only on their own clinic's patients. `COMMANDS` is the table of verbs.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dialogs import monitoring
-from dialogs.effects import AcknowledgeAlerts, Effect, Reply, SendSms, SetPatientStatus
+from dialogs.effects import AcknowledgeAlerts, CallMade, Effect, Reply, SendSms, SetPatientStatus
 from dialogs.program import Program
 from dialogs.render import is_code, local_now, local_today, national
 from dialogs.staff_context import AlertNote, Command, StaffContext, Verb
@@ -39,9 +39,9 @@ class StaffVerb:
 def _coded(folded: str) -> Command | None:
     """`<VERB> <CODE> [rest]`."""
     words = folded.split(maxsplit=2)
-    norm = normalize(" ".join(words[:2]))
-    if norm.startswith("TU CHOI"):
-        words = ["TUCHOI", *folded.split(maxsplit=3)[2:]]
+    joined = _SPACED.get(normalize(" ".join(words[:2])))
+    if joined is not None:  # "TU CHOI K7M2Q ...", "DA GOI K7M2Q"
+        words = [joined, *folded.split(maxsplit=3)[2:]]
     if not words:
         return None
     verb = _WORDS.get(normalize(words[0]))
@@ -158,6 +158,14 @@ def acknowledge(
     )
 
 
+def _called(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
+    """`DAGOI <CODE>`: staff phoned a patient SMS could not reach; the digest stops listing them."""
+    if not ctx.call_needed:
+        return (Reply(texts("staff_call_not_needed", code=patient.code, name=patient.full_name)),)
+    reply = Reply(texts("staff_called", code=patient.code, name=patient.full_name))
+    return (CallMade(patient.code, ctx.staff.name), reply)
+
+
 def _nothing_open(patient: PatientView, acked: AlertNote | None, ctx: StaffContext, texts: Texts) -> str:
     """No open alert: who answered the last one and when, or that there was none."""
     if acked is None or acked.acknowledged_at is None:
@@ -173,8 +181,10 @@ COMMANDS: Mapping[str, StaffVerb] = {
     Verb.ACK: StaffVerb(("OK",), _coded, _on_patient(acknowledge)),
     Verb.END: StaffVerb(("XONG",), _coded, _on_patient(_after_ack(_end, "XONG"), "active")),
     Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(_after_ack(_extend, "TIEP"), "active")),
+    Verb.CALLED: StaffVerb(("DAGOI", "DA GOI"), _coded, _on_patient(_called)),
 }
 _WORDS: Mapping[str, str] = {word: verb for verb, row in COMMANDS.items() for word in row.words}
+_SPACED: Mapping[str, str] = {word: word.replace(" ", "") for word in _WORDS if " " in word}
 
 
 def check_commands(commands: Mapping[str, StaffVerb] = COMMANDS) -> None:

@@ -19,6 +19,7 @@ class Verb(StrEnum):
     ACK = "ack"
     END = "end"
     EXTEND = "extend"
+    CALLED = "called"
 
 
 @dataclass(frozen=True)
@@ -47,5 +48,6 @@ class StaffContext:
     open_alerts: int = 0
     open_alert: AlertNote | None = None  # the latest alert nobody has acknowledged
     last_acked: AlertNote | None = None  # the latest acknowledged alert
+    call_needed: bool = False  # SMS do not reach the patient: the station should phone
     new_code: str = ""
     target_patients: tuple[PatientView, ...] = ()  # for DK: patients already on that phone

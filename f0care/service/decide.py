@@ -138,6 +138,7 @@ def _staff(uow: UnitOfWork, program: Program, staff: Staff, command: staff_dialo
         open_alerts=uow.alerts.count_open(patient_id) if patient_id else 0,
         open_alert=uow.alerts.latest_open(patient_id) if patient_id else None,
         last_acked=uow.alerts.latest_acknowledged(patient_id) if patient_id else None,
+        call_needed=bool(patient and patient.call_needed),
         new_code=new_code(),
         target_patients=tuple(p.view for p in target),
     )
