@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlmodel import Session
+
+from dialogs.effects import EndMonitoring
 from f0care.runtime import Runtime
+from models.apply import apply_effects
 from models.tables import Alert, Patient
 from tests.integration.journeys import DOCTOR, NURSE, PATIENT, accept, register, rows
 from tests.support.fakes import Clock
@@ -59,3 +63,18 @@ def test_a_staff_member_who_is_a_patient_is_handled_by_a_colleague(
     (row,) = rows(runtime.db, Patient, Patient.code == code)
     assert row.status == "active"
     assert "Da ket thuc" in nurse.send(f"XONG {code}")
+
+
+def test_monitoring_ended_by_the_service_still_closes_the_open_alerts(
+    phone: Callable[[str], Phone], runtime: Runtime, clock: Clock
+) -> None:
+    # XONG now waits for OK; an end of monitoring decided elsewhere (auto-discharge) closes what is open.
+    patient = phone(PATIENT)
+    code = register(patient)
+    accept(phone(DOCTOR), code)
+    patient.send("CUU")
+    with Session(runtime.db) as session:
+        apply_effects(session, [EndMonitoring(code, "auto")], clock())
+        session.commit()
+    (alert,) = rows(runtime.db, Alert)
+    assert alert.acknowledged_at is not None and alert.acknowledged_by == "auto (closed)"
