@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from dialogs import monitoring
-from dialogs.effects import AcknowledgeAlerts, CallMade, Effect, Reply, SendSms, SetPatientStatus
+from dialogs.effects import Effect, Reply
 from dialogs.program import Program
-from dialogs.render import is_code, local_now, local_today, national
-from dialogs.staff_context import AlertNote, Command, StaffContext, Verb
+from dialogs.render import is_code
+from dialogs.staff_acts import (
+    PatientAct,
+    accept,
+    acknowledge,
+    after_ack,
+    called,
+    end,
+    extend,
+    not_active,
+    not_pending,
+    reject,
+)
+from dialogs.staff_context import Command, StaffContext, Verb
 from dialogs.staff_register import parse_direct, register, welcome
 from dialogs.state import PatientView
 from dialogs.templates import Texts
@@ -23,7 +34,6 @@ from dialogs.text import fold, normalize
 __all__ = ["COMMANDS", "Command", "StaffContext", "StaffVerb", "Verb", "handle", "help_reply", "parse", "welcome"]
 
 Act = Callable[[Command, StaffContext, Texts, datetime], tuple[Effect, ...]]
-PatientAct = Callable[[Command, PatientView, StaffContext, Texts, datetime], tuple[Effect, ...]]
 Refusal = Callable[[PatientView, StaffContext, Texts], tuple[Effect, ...]]
 
 
@@ -54,17 +64,8 @@ def _coded(folded: str) -> Command | None:
     return Command(verb, code=code, rest=rest)
 
 
-def _not_active(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[Effect, ...]:
-    status = _status(texts, patient.status)
-    return (Reply(texts("staff_not_active", code=patient.code, name=patient.full_name, status=status)),)
-
-
-def _not_pending(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[Effect, ...]:
-    return (Reply(_already(patient, texts, ctx)),)
-
-
 # What staff are told when the patient is not in the status a command needs.
-REFUSALS: Mapping[str, Refusal] = {"active": _not_active, "pending": _not_pending}
+REFUSALS: Mapping[str, Refusal] = {"active": not_active, "pending": not_pending}
 
 
 def _on_patient(act: PatientAct, status: str | None = None) -> Act:
@@ -84,104 +85,14 @@ def _on_patient(act: PatientAct, status: str | None = None) -> Act:
     return gated
 
 
-def _accept(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    until = _monitor_until(patient, ctx.program, now)
-    return (
-        SetPatientStatus(patient.code, "active", ctx.staff.phone, ctx.staff.name, None, until),
-        SendSms(patient.phone, welcome(patient, ctx.program), "welcome", patient.code),
-        Reply(texts("staff_accepted", code=patient.code, name=patient.full_name, phone=national(patient.phone))),
-    )
-
-
-def _reject(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    if not cmd.rest:
-        return (Reply(texts("staff_reject_needs_reason", code=patient.code)),)
-    clinic = ctx.program.clinic(ctx.staff.clinic_id)
-    told = ctx.program.texts(patient.language)
-    notice = told(
-        "rejected_to_registrant",
-        clinic=clinic.name,
-        name=patient.full_name,
-        reason=cmd.rest[:120],
-        clinic_phone=clinic.phone,
-    )
-    return (
-        SetPatientStatus(patient.code, "rejected", ctx.staff.phone, ctx.staff.name, cmd.rest[:500]),
-        SendSms(patient.registered_by or patient.phone, notice, "notice", patient.code),
-        Reply(texts("staff_rejected", code=patient.code, name=patient.full_name)),
-    )
-
-
-def _end(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    return monitoring.staff_end(patient, ctx.staff, ctx.program)
-
-
-def _extend(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    return monitoring.staff_extend(patient, cmd.rest, ctx.staff, ctx.program, now)
-
-
-def _after_ack(act: PatientAct, word: str) -> PatientAct:
-    """`act` once every red alert of the patient is acknowledged; before that, say which alert waits."""
-
-    def checked(
-        cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime
-    ) -> tuple[Effect, ...]:
-        alert = ctx.open_alert
-        if alert is None and ctx.open_alerts == 0:
-            return act(cmd, patient, ctx, texts, now)
-        reason = " ".join(alert.reason.split())[:60] if alert else ""
-        when = _when(alert.raised_at, ctx) if alert else ""
-        reply = texts(
-            "staff_alert_first", code=patient.code, name=patient.full_name, reason=reason, when=when, command=word
-        )
-        return (Reply(reply),)
-
-    return checked
-
-
-def acknowledge(
-    cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime
-) -> tuple[Effect, ...]:
-    """`OK <CODE>`: the open alerts are seen; the patient is told who saw them."""
-    if ctx.open_alerts == 0:
-        return (Reply(_nothing_open(patient, ctx.last_acked, ctx, texts)),)
-    clinic = ctx.program.clinic(patient.clinic_id)
-    told = ctx.program.texts(patient.language)
-    notice = told("ack_patient", staff=ctx.staff.name, clinic=clinic.name, code=patient.code)
-    reply = texts(
-        "staff_acked", count=ctx.open_alerts, code=patient.code, name=patient.full_name, phone=national(patient.phone)
-    )
-    return (
-        AcknowledgeAlerts(patient.code, ctx.staff.phone, ctx.staff.name),
-        SendSms(patient.phone, notice, "notice", patient.code),
-        Reply(reply),
-    )
-
-
-def _called(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    """`DAGOI <CODE>`: staff phoned a patient SMS could not reach; the digest stops listing them."""
-    if not ctx.call_needed:
-        return (Reply(texts("staff_call_not_needed", code=patient.code, name=patient.full_name)),)
-    reply = Reply(texts("staff_called", code=patient.code, name=patient.full_name))
-    return (CallMade(patient.code, ctx.staff.name), reply)
-
-
-def _nothing_open(patient: PatientView, acked: AlertNote | None, ctx: StaffContext, texts: Texts) -> str:
-    """No open alert: who answered the last one and when, or that there was none."""
-    if acked is None or acked.acknowledged_at is None:
-        return texts("staff_no_alerts", code=patient.code, name=patient.full_name)
-    by, when = acked.acknowledged_by or "?", _when(acked.acknowledged_at, ctx)
-    return texts("staff_already_acked", code=patient.code, name=patient.full_name, by=by, when=when)
-
-
 COMMANDS: Mapping[str, StaffVerb] = {
     Verb.REGISTER: StaffVerb(("DK",), parse_direct, register),
-    Verb.ACCEPT: StaffVerb(("DUYET",), _coded, _on_patient(_accept, "pending")),
-    Verb.REJECT: StaffVerb(("TUCHOI", "TU CHOI"), _coded, _on_patient(_reject, "pending")),
+    Verb.ACCEPT: StaffVerb(("DUYET",), _coded, _on_patient(accept, "pending")),
+    Verb.REJECT: StaffVerb(("TUCHOI", "TU CHOI"), _coded, _on_patient(reject, "pending")),
     Verb.ACK: StaffVerb(("OK",), _coded, _on_patient(acknowledge)),
-    Verb.END: StaffVerb(("XONG",), _coded, _on_patient(_after_ack(_end, "XONG"), "active")),
-    Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(_after_ack(_extend, "TIEP"), "active")),
-    Verb.CALLED: StaffVerb(("DAGOI", "DA GOI"), _coded, _on_patient(_called)),
+    Verb.END: StaffVerb(("XONG",), _coded, _on_patient(after_ack(end, "XONG"), "active")),
+    Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(after_ack(extend, "TIEP"), "active")),
+    Verb.CALLED: StaffVerb(("DAGOI", "DA GOI"), _coded, _on_patient(called)),
 }
 _WORDS: Mapping[str, str] = {word: verb for verb, row in COMMANDS.items() for word in row.words}
 _SPACED: Mapping[str, str] = {word: word.replace(" ", "") for word in _WORDS if " " in word}
@@ -221,34 +132,3 @@ def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]
     """Carry out one staff command; always answers the staff member."""
     texts = ctx.program.texts(ctx.program.default_language)
     return COMMANDS[cmd.verb].act(cmd, ctx, texts, now)
-
-
-def _monitor_until(patient: PatientView, program: Program, now: datetime) -> date:
-    start = patient.positive_test_date or local_today(now, program.timezone)
-    return start + timedelta(days=program.monitoring_days)
-
-
-def _status(texts: Texts, status: str) -> str:
-    key = "status_" + status
-    return texts.raw(key) if key in texts else status
-
-
-def _when(moment: datetime, ctx: StaffContext) -> str:
-    """'14:05 03/12' in the service's timezone."""
-    return local_now(moment, ctx.program.timezone).strftime("%H:%M %d/%m")
-
-
-def _already(patient: PatientView, texts: Texts, ctx: StaffContext) -> str:
-    if patient.decided_at is None:
-        return texts(
-            "staff_not_pending", code=patient.code, name=patient.full_name, status=_status(texts, patient.status)
-        )
-    when = _when(patient.decided_at, ctx)
-    return texts(
-        "staff_already_done",
-        code=patient.code,
-        name=patient.full_name,
-        by=patient.decided_by,
-        status=_status(texts, patient.status),
-        when=when,
-    )
