@@ -85,6 +85,14 @@ class AcknowledgeAlerts:
 
 
 @dataclass(frozen=True)
+class CallMade:
+    """Staff phoned a patient SMS could not reach (`DAGOI <CODE>`): the "call needed" flag is cleared."""
+
+    code: str
+    by_name: str
+
+
+@dataclass(frozen=True)
 class RecordTestResult:
     code: str
     result: str  # negative, positive
@@ -130,4 +138,5 @@ Effect = (
     | RecordTestResult
     | EndMonitoring
     | ExtendMonitoring
+    | CallMade
 )

@@ -41,22 +41,28 @@ def sos(conv: Conversation, message: str, quoted: bool, ctx: Context, texts: Tex
 
 
 def history(patient: PatientView, ctx: Context, texts: Texts, now: datetime) -> str:
-    """The last 7 local days, a line a day: date, answers, triage colour."""
+    """The last 7 local days, a line a day: date, answers, triage colour (a partial day says so).
+
+    Days before monitoring began (acceptance) are not missed days: they are left out unless declared.
+    """
     today = local_today(now, ctx.program.timezone)
     days = {d.day: d for d in ctx.history.get(patient.code, ())}
     if not days:
         return texts("history_empty", code=patient.code)
+    began = local_today(patient.decided_at, ctx.program.timezone) if patient.decided_at else None
     lines = []
     for back in range(HISTORY_DAYS):
         day = today - timedelta(days=back)
         summary = days.get(day)
         if summary is None:
-            lines.append(f"{dm(day)} -")
+            if began is None or day >= began:
+                lines.append(f"{dm(day)} -")
             continue
         values = " ".join(
             show(summary.answers[q.key]) if q.key in summary.answers else "?" for q in ctx.program.questions
         )
-        lines.append(f"{dm(day)} {values} {texts.raw('level_' + summary.level)}")
+        partial = "" if summary.complete else " " + texts.raw("history_partial")
+        lines.append(f"{dm(day)} {values} {texts.raw('level_' + summary.level)}{partial}")
     return texts("history", code=patient.code, lines="; ".join(lines))
 
 

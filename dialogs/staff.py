@@ -1,4 +1,4 @@
-"""Short SMS commands from health-station staff: DUYET, TUCHOI, OK, XONG, TIEP, DK <phone> ...
+"""Short SMS commands from health-station staff: DUYET, TUCHOI, OK, XONG, TIEP, DAGOI, DK <phone> ...
 
 `parse` reads a command; the host loads the patient it names and calls `handle`.
 Staff act only on their own clinic's patients. `COMMANDS` is the table of verbs.
@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from dialogs import monitoring
-from dialogs.effects import AcknowledgeAlerts, Effect, Reply, SendSms, SetPatientStatus
+from dialogs.effects import Effect, Reply
 from dialogs.program import Program
-from dialogs.render import is_code, local_now, local_today, national
+from dialogs.render import is_code
+from dialogs.staff_acts import (
+    PatientAct,
+    accept,
+    acknowledge,
+    after_ack,
+    called,
+    end,
+    extend,
+    not_active,
+    not_pending,
+    reject,
+)
 from dialogs.staff_context import Command, StaffContext, Verb
 from dialogs.staff_register import parse_direct, register, welcome
 from dialogs.state import PatientView
@@ -23,7 +34,6 @@ from dialogs.text import fold, normalize
 __all__ = ["COMMANDS", "Command", "StaffContext", "StaffVerb", "Verb", "handle", "help_reply", "parse", "welcome"]
 
 Act = Callable[[Command, StaffContext, Texts, datetime], tuple[Effect, ...]]
-PatientAct = Callable[[Command, PatientView, StaffContext, Texts, datetime], tuple[Effect, ...]]
 Refusal = Callable[[PatientView, StaffContext, Texts], tuple[Effect, ...]]
 
 
@@ -39,9 +49,9 @@ class StaffVerb:
 def _coded(folded: str) -> Command | None:
     """`<VERB> <CODE> [rest]`."""
     words = folded.split(maxsplit=2)
-    norm = normalize(" ".join(words[:2]))
-    if norm.startswith("TU CHOI"):
-        words = ["TUCHOI", *folded.split(maxsplit=3)[2:]]
+    joined = _SPACED.get(normalize(" ".join(words[:2])))
+    if joined is not None:  # "TU CHOI K7M2Q ...", "DA GOI K7M2Q"
+        words = [joined, *folded.split(maxsplit=3)[2:]]
     if not words:
         return None
     verb = _WORDS.get(normalize(words[0]))
@@ -54,17 +64,8 @@ def _coded(folded: str) -> Command | None:
     return Command(verb, code=code, rest=rest)
 
 
-def _not_active(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[Effect, ...]:
-    status = _status(texts, patient.status)
-    return (Reply(texts("staff_not_active", code=patient.code, name=patient.full_name, status=status)),)
-
-
-def _not_pending(patient: PatientView, ctx: StaffContext, texts: Texts) -> tuple[Effect, ...]:
-    return (Reply(_already(patient, texts, ctx)),)
-
-
 # What staff are told when the patient is not in the status a command needs.
-REFUSALS: Mapping[str, Refusal] = {"active": _not_active, "pending": _not_pending}
+REFUSALS: Mapping[str, Refusal] = {"active": not_active, "pending": not_pending}
 
 
 def _on_patient(act: PatientAct, status: str | None = None) -> Act:
@@ -75,6 +76,8 @@ def _on_patient(act: PatientAct, status: str | None = None) -> Act:
         patient = ctx.patient
         if patient is None or patient.clinic_id != clinic.id:
             return (Reply(texts("staff_unknown_code", code=cmd.code[:8], clinic=clinic.name)),)
+        if patient.phone == ctx.staff.phone:  # nobody approves, clears or discharges themselves
+            return (Reply(texts("staff_own_record", code=patient.code, name=patient.full_name, clinic=clinic.name)),)
         if status is not None and patient.status != status:
             return REFUSALS[status](patient, ctx, texts)
         return act(cmd, patient, ctx, texts, now)
@@ -82,70 +85,17 @@ def _on_patient(act: PatientAct, status: str | None = None) -> Act:
     return gated
 
 
-def _accept(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    until = _monitor_until(patient, ctx.program, now)
-    return (
-        SetPatientStatus(patient.code, "active", ctx.staff.phone, ctx.staff.name, None, until),
-        SendSms(patient.phone, welcome(patient, ctx.program), "welcome", patient.code),
-        Reply(texts("staff_accepted", code=patient.code, name=patient.full_name, phone=national(patient.phone))),
-    )
-
-
-def _reject(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    if not cmd.rest:
-        return (Reply(texts("staff_reject_needs_reason", code=patient.code)),)
-    clinic = ctx.program.clinic(ctx.staff.clinic_id)
-    told = ctx.program.texts(patient.language)
-    notice = told(
-        "rejected_to_registrant",
-        clinic=clinic.name,
-        name=patient.full_name,
-        reason=cmd.rest[:120],
-        clinic_phone=clinic.phone,
-    )
-    return (
-        SetPatientStatus(patient.code, "rejected", ctx.staff.phone, ctx.staff.name, cmd.rest[:500]),
-        SendSms(patient.registered_by or patient.phone, notice, "notice", patient.code),
-        Reply(texts("staff_rejected", code=patient.code, name=patient.full_name)),
-    )
-
-
-def _end(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    return monitoring.staff_end(patient, ctx.staff, ctx.program)
-
-
-def _extend(cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime) -> tuple[Effect, ...]:
-    return monitoring.staff_extend(patient, cmd.rest, ctx.staff, ctx.program, now)
-
-
-def acknowledge(
-    cmd: Command, patient: PatientView, ctx: StaffContext, texts: Texts, now: datetime
-) -> tuple[Effect, ...]:
-    """`OK <CODE>`: the open alerts are seen; the patient is told who saw them."""
-    if ctx.open_alerts == 0:
-        return (Reply(texts("staff_no_alerts", code=patient.code, name=patient.full_name)),)
-    clinic = ctx.program.clinic(patient.clinic_id)
-    told = ctx.program.texts(patient.language)
-    notice = told("ack_patient", staff=ctx.staff.name, clinic=clinic.name, code=patient.code)
-    reply = texts(
-        "staff_acked", count=ctx.open_alerts, code=patient.code, name=patient.full_name, phone=national(patient.phone)
-    )
-    return (
-        AcknowledgeAlerts(patient.code, ctx.staff.phone, ctx.staff.name),
-        SendSms(patient.phone, notice, "notice", patient.code),
-        Reply(reply),
-    )
-
-
 COMMANDS: Mapping[str, StaffVerb] = {
     Verb.REGISTER: StaffVerb(("DK",), parse_direct, register),
-    Verb.ACCEPT: StaffVerb(("DUYET",), _coded, _on_patient(_accept, "pending")),
-    Verb.REJECT: StaffVerb(("TUCHOI", "TU CHOI"), _coded, _on_patient(_reject, "pending")),
+    Verb.ACCEPT: StaffVerb(("DUYET",), _coded, _on_patient(accept, "pending")),
+    Verb.REJECT: StaffVerb(("TUCHOI", "TU CHOI"), _coded, _on_patient(reject, "pending")),
     Verb.ACK: StaffVerb(("OK",), _coded, _on_patient(acknowledge)),
-    Verb.END: StaffVerb(("XONG",), _coded, _on_patient(_end, "active")),
-    Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(_extend, "active")),
+    Verb.END: StaffVerb(("XONG",), _coded, _on_patient(after_ack(end, "XONG"), "active")),
+    Verb.EXTEND: StaffVerb(("TIEP",), _coded, _on_patient(after_ack(extend, "TIEP"), "active")),
+    Verb.CALLED: StaffVerb(("DAGOI", "DA GOI"), _coded, _on_patient(called)),
 }
 _WORDS: Mapping[str, str] = {word: verb for verb, row in COMMANDS.items() for word in row.words}
+_SPACED: Mapping[str, str] = {word: word.replace(" ", "") for word in _WORDS if " " in word}
 
 
 def check_commands(commands: Mapping[str, StaffVerb] = COMMANDS) -> None:
@@ -182,29 +132,3 @@ def handle(cmd: Command, ctx: StaffContext, now: datetime) -> tuple[Effect, ...]
     """Carry out one staff command; always answers the staff member."""
     texts = ctx.program.texts(ctx.program.default_language)
     return COMMANDS[cmd.verb].act(cmd, ctx, texts, now)
-
-
-def _monitor_until(patient: PatientView, program: Program, now: datetime) -> date:
-    start = patient.positive_test_date or local_today(now, program.timezone)
-    return start + timedelta(days=program.monitoring_days)
-
-
-def _status(texts: Texts, status: str) -> str:
-    key = "status_" + status
-    return texts.raw(key) if key in texts else status
-
-
-def _already(patient: PatientView, texts: Texts, ctx: StaffContext) -> str:
-    if patient.decided_at is None:
-        return texts(
-            "staff_not_pending", code=patient.code, name=patient.full_name, status=_status(texts, patient.status)
-        )
-    when = local_now(patient.decided_at, ctx.program.timezone).strftime("%H:%M %d/%m")
-    return texts(
-        "staff_already_done",
-        code=patient.code,
-        name=patient.full_name,
-        by=patient.decided_by,
-        status=_status(texts, patient.status),
-        when=when,
-    )

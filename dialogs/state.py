@@ -89,11 +89,12 @@ class PatientView:
 
 @dataclass(frozen=True)
 class DaySummary:
-    """The last declaration of one local day, for `LS`."""
+    """The declaration one local day is shown with in `LS`: its latest complete one, else its latest partial one."""
 
     day: date
     answers: dict[str, float | str | None]
     level: str
+    complete: bool = True
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from dialogs.effects import (
     AcknowledgeAlerts,
+    CallMade,
     CreatePatient,
     Effect,
     EndMonitoring,
@@ -94,6 +95,10 @@ def apply(
             case AcknowledgeAlerts():
                 patient_id = _id(_patient(repos, effect.code, done))
                 repos.alerts.acknowledge_open(patient_id, now, effect.by_name, effect.by_phone)
+            case CallMade():
+                called = _patient(repos, effect.code, done)
+                called.call_needed = False
+                repos.patients.save(called)
             case SetOptOut():
                 if contact is not None:
                     contact.opted_out = effect.opted_out

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSms
+from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
 from models.records import ContactRow, PatientRef
 from models.repositories.alerts import SqlAlerts
@@ -70,6 +71,8 @@ class AlertRepository(Protocol):
     def add(self, effect: RaiseAlert, patient_id: int, clinic_id: str, now: datetime) -> None: ...
     def count_open(self, patient_id: int) -> int: ...
     def acknowledge_open(self, patient_id: int, now: datetime, by_name: str, by_phone: str | None) -> None: ...
+    def latest_open(self, patient_id: int) -> AlertNote | None: ...
+    def latest_acknowledged(self, patient_id: int) -> AlertNote | None: ...
 
 
 class Repositories(Protocol):

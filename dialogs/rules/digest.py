@@ -29,6 +29,7 @@ class Digest:
     red: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     opted_out: list[str] = field(default_factory=list)
+    call_needed: list[str] = field(default_factory=list)  # SMS do not reach them: phone them
     silent_two_days: list[ClinicPatient] = field(default_factory=list)
 
 
@@ -66,6 +67,8 @@ def summarize(rows: ClinicDay, settings: RuleSettings) -> Digest:
                 digest.yellow.append(label(patient))
         if row.opted_out:
             digest.opted_out.append(label(patient))
+        if row.call_needed:
+            digest.call_needed.append(label(patient))
     digest.red = sorted({label(r.patient) for r in rows.patients if r.patient_id in rows.alerted})
     by_phone = {r.patient.phone: r.patient for r in rows.patients}
     digest.failed = sorted({label(by_phone[phone]) for phone in rows.undelivered if phone in by_phone})
@@ -82,6 +85,7 @@ def render(digest: Digest, program: Program) -> list[str]:
     ]
     sections = (
         ("digest_red", digest.red),
+        ("digest_call", digest.call_needed),
         ("digest_missing", digest.missing),
         ("digest_yellow", digest.yellow),
         ("digest_failed", digest.failed),

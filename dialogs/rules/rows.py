@@ -67,6 +67,7 @@ class ClinicPatient:
     patient: PatientView
     created_at: datetime
     opted_out: bool = False
+    call_needed: bool = False  # SMS do not reach the patient: the station should phone
 
 
 @dataclass(frozen=True)

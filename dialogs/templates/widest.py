@@ -125,6 +125,7 @@ def _per_key(program: Program, texts: Texts, common: Values) -> dict[str, Values
         "message_reason": {"text": FREE_TEXT500[:60]},
         "staff_dk_unknown_area": {"text": FREE_TEXT500[:30], "options": ", ".join(areas)},
         "staff_unknown_code": {"code": FREE_TEXT500[:8]},
+        "staff_alert_first": {"reason": FREE_TEXT500[:60], "command": "XONG"},  # staff cuts the reason to 60
         "daily_prompt": {"code": "K7M2Q: "},  # the code prefixes the prompt on a shared phone
         "reminder": {"code": "K7M2Q: "},
         "test_request": {"code": "K7M2Q: "},

@@ -116,6 +116,7 @@ def report(ctx: click.Context, clinic_id: str | None, day_text: str | None) -> N
         click.echo(f"== {clinic.name} ({clinic.id}) {day}: declared {d.reported}/{d.total}")
         for title, items in (
             ("open red alerts", d.red),
+            ("call needed, SMS do not reach them (DAGOI <CODE> once phoned)", d.call_needed),
             ("no declaration today", d.missing),
             ("yellow", d.yellow),
             ("undeliverable", d.failed),

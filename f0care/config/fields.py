@@ -53,11 +53,6 @@ def fold_ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-def area_key(area: str) -> str:
-    """An area name compared without case, diacritics or extra spaces."""
-    return " ".join(fold_ascii(area).casefold().split())
-
-
 def hhmm(value: str) -> str:
     match = _TIME.match(value.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:

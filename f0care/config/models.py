@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from dialogs.areas import area_key
 from f0care.config.defaults import DEFAULT_GUIDANCE, DEFAULT_QUESTIONS
 from f0care.config.fields import (
     KeyPath,
@@ -17,7 +18,6 @@ from f0care.config.fields import (
     Problems,
     WithMobile,
     any_phone_e164,
-    area_key,
     as_text,
     region_of,
     secret_key_problem,
@@ -112,7 +112,7 @@ def _clinic_clashes(clinics: tuple[ClinicConfig, ...]) -> list[tuple[KeyPath, st
     problems: list[tuple[KeyPath, str]] = []
     ids: dict[str, str] = {}
     phones: dict[str, str] = {}
-    areas: dict[str, str] = {}
+    areas: dict[str, tuple[str, str]] = {}
     for c, clinic in enumerate(clinics):
         if clinic.id in ids:
             fix = "give each clinic its own id"
@@ -129,17 +129,27 @@ def _clinic_clashes(clinics: tuple[ClinicConfig, ...]) -> list[tuple[KeyPath, st
                 text = f"{staff.phone} is already the phone of {phones[staff.phone]}; {fix}"
                 problems.append((("clinics", c, "staff", s, "phone"), text))
             phones.setdefault(staff.phone, f"{staff.name} (clinics[{c}].staff[{s}])")
-        for a, area in enumerate(clinic.areas):
-            key = area_key(area)
-            if key in areas:
-                fix = "an area belongs to one clinic only"
-                problems.append(
-                    (
-                        ("clinics", c, "areas", a),
-                        f'"{area}" is already served by {areas[key]}; {fix}',
-                    )
-                )
-            areas.setdefault(key, f"clinic {clinic.id}")
+        problems += _area_clashes(c, clinic, areas)
+    return problems
+
+
+def _area_clashes(c: int, clinic: ClinicConfig, areas: dict[str, tuple[str, str]]) -> list[tuple[KeyPath, str]]:
+    """Areas another clinic already serves, compared as routing compares them (`dialogs.areas.area_key`).
+
+    "Trần Phú", "Phuong Tran Phu" and "P. Tran Phu" are one area: two clinics claiming it would leave
+    patients who type it routed nowhere. One clinic may list several spellings of its own areas.
+    """
+    problems: list[tuple[KeyPath, str]] = []
+    for a, area in enumerate(clinic.areas):
+        key = area_key(area)
+        owner, written = areas.setdefault(key, (clinic.id, area))
+        if owner != clinic.id:
+            text = (
+                f'"{area}" is already served by clinic {owner} (as "{written}", the same area once accents, '
+                f"case and ward/commune words are ignored); clinic {clinic.id} cannot claim it too: "
+                "an area belongs to one clinic only"
+            )
+            problems.append((("clinics", c, "areas", a), text))
     return problems
 
 

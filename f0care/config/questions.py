@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -15,10 +15,25 @@ _QUESTION_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class LangText(Model):
-    """A text in each language the service speaks."""
+    """A text in each language the service speaks.
+
+    Administrators may write one language: a plain string (`title: "Ha sot tai nha"`) or a
+    mapping with one language is used for the other language too until it is translated.
+    """
 
     vi: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_language_serves_all(cls, data: Any) -> Any:
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            return {"vi": str(data), "en": str(data)}
+        if isinstance(data, dict):
+            written = [data[k] for k in ("vi", "en") if isinstance(data.get(k), str) and data[k].strip()]
+            if written:
+                return {"vi": written[0], "en": written[0], **{k: v for k, v in data.items() if v is not None}}
+        return data
 
     def as_dict(self) -> dict[str, str]:
         return {"vi": self.vi, "en": self.en}
@@ -215,12 +230,15 @@ class GuidanceConfig(Model):
     @model_validator(mode="after")
     def _fits_two_sms(self) -> GuidanceConfig:
         problems: list[tuple[KeyPath, str]] = []
-        for language, text in self.text.as_dict().items():
+        texts = self.text.as_dict()
+        if len(set(texts.values())) == 1:  # written once for every language: said once
+            texts = {"": texts["vi"]}
+        for language, text in texts.items():
             length = len(fold_ascii(text))
             if length > GUIDANCE_MAX_CHARS:
                 problems.append(
                     (
-                        ("text", language),
+                        ("text", language) if language else ("text",),
                         f"is {length} characters; shorten it to {GUIDANCE_MAX_CHARS} (two SMS)",
                     )
                 )

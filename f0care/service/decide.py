@@ -130,11 +130,15 @@ def _staff(uow: UnitOfWork, program: Program, staff: Staff, command: staff_dialo
     if command.verb == "register":
         e164 = normalize_phone(command.phone, program.country)
         target = tuple(uow.patients.live_on_phone(e164)) if e164 else ()
+    patient_id = patient.id if patient else None
     ctx = staff_dialog.StaffContext(
         program=program,
         staff=staff,
         patient=patient_view(patient) if patient else None,
-        open_alerts=uow.alerts.count_open(patient.id) if patient and patient.id else 0,
+        open_alerts=uow.alerts.count_open(patient_id) if patient_id else 0,
+        open_alert=uow.alerts.latest_open(patient_id) if patient_id else None,
+        last_acked=uow.alerts.latest_acknowledged(patient_id) if patient_id else None,
+        call_needed=bool(patient and patient.call_needed),
         new_code=new_code(),
         target_patients=tuple(p.view for p in target),
     )

@@ -8,6 +8,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from dialogs.effects import RaiseAlert
+from dialogs.staff_context import AlertNote
 from models.tables import Alert
 
 ALERTS = Alert.__table__  # type: ignore[attr-defined]
@@ -43,3 +44,25 @@ class SqlAlerts:
             alert.acknowledged_by = by_name
             alert.acknowledged_by_phone = by_phone
             self._session.add(alert)
+
+    def latest_open(self, patient_id: int) -> AlertNote | None:
+        """The patient's latest alert nobody has acknowledged, for staff commands."""
+        query = (
+            select(Alert)
+            .where(Alert.patient_id == patient_id, col(Alert.acknowledged_at).is_(None))
+            .order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
+        )
+        row = self._session.exec(query).first()
+        return None if row is None else AlertNote(row.reason, row.created_at)
+
+    def latest_acknowledged(self, patient_id: int) -> AlertNote | None:
+        """The patient's most recently acknowledged alert: who answered it and when."""
+        query = (
+            select(Alert)
+            .where(Alert.patient_id == patient_id, col(Alert.acknowledged_at).is_not(None))
+            .order_by(col(Alert.acknowledged_at).desc(), col(Alert.id).desc())
+        )
+        row = self._session.exec(query).first()
+        if row is None:
+            return None
+        return AlertNote(row.reason, row.created_at, row.acknowledged_by or "", row.acknowledged_at)

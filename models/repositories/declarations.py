@@ -41,7 +41,7 @@ class SqlDeclarations:
         connection.execute(_INSERT, {**start, **values})
 
     def history(self, patients: Iterable[PatientRef], since: date) -> dict[str, tuple[DaySummary, ...]]:
-        """The latest declaration of each local day since `since`, per patient code."""
+        """What `LS` shows of each local day since `since`, per patient code (see `latest_per_day`)."""
         by_id = {p.id: p.code for p in patients}
         query = (
             select(Declaration)
@@ -52,10 +52,17 @@ class SqlDeclarations:
 
 
 def latest_per_day(rows: Iterable[tuple[str, Declaration]]) -> dict[str, tuple[DaySummary, ...]]:
-    """Of declarations in start order, the last of each (patient code, local day)."""
+    """Of declarations in start order, the one each (patient code, local day) is shown with.
+
+    A day's latest complete declaration wins: a partial answer sent after it never hides it.
+    A day with only partial declarations shows the latest, marked partial.
+    """
     latest: dict[tuple[str, date], DaySummary] = {}
     for code, row in rows:
-        latest[(code, row.local_date)] = DaySummary(row.local_date, dict(row.answers), row.level)
+        key = (code, row.local_date)
+        shown = latest.get(key)
+        if shown is None or row.complete or not shown.complete:
+            latest[key] = DaySummary(row.local_date, dict(row.answers), row.level, row.complete)
     out: dict[str, list[DaySummary]] = {}
     for (code, _day), summary in latest.items():
         out.setdefault(code, []).append(summary)

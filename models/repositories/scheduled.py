@@ -85,7 +85,9 @@ class ScheduledRepository:
         return ClinicDay(
             clinic=clinic,
             day=day,
-            patients=tuple(ClinicPatient(_id(p.id), store.view(p), p.created_at, p.phone in opted) for p in patients),
+            patients=tuple(
+                ClinicPatient(_id(p.id), store.view(p), p.created_at, p.phone in opted, p.call_needed) for p in patients
+            ),
             declared=declared,
             last_declared=self._last_declared(quiet),
             alerted=frozenset(self.session.exec(alerted)),

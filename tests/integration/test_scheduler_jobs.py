@@ -241,14 +241,19 @@ def test_a_patient_added_to_a_household_after_the_prompt_gets_it_on_a_re_run_and
     assert first not in prompts[1] and (second in prompts[1] or "Hom nay" in prompts[1])
 
 
-def test_an_alert_of_a_discharged_patient_no_longer_climbs(
+def test_xong_waits_for_ok_so_an_open_alert_keeps_climbing_and_a_discharged_patient_stops(
     phone: Callable[[str], Phone], jobs: JobContext, sender: RecordingSender, runtime: Runtime
 ) -> None:
+    # Issue 11 point 7: XONG used to discharge (and silence) a patient whose CUU nobody had taken.
     code = enrol(phone, "0987000001", "Nguyen Van An")
     phone("+84987000001").send("CUU")
-    phone(DOCTOR).send(f"XONG {code}")
-    run_named(jobs, "ack-watch", local(25, "12:00"))
-    run_named(jobs, "ack-watch", local(25, "13:00"))
-    assert not any("NHAC LAI" in t for t in sender.sent[SUPERVISOR]) and ONCALL not in sender.sent
+    assert f"Gui OK {code} truoc" in phone(DOCTOR).send(f"XONG {code}")
+    assert run_named(jobs, "ack-watch", local(25, "12:00")).queued > 0  # still open: it climbs
+    phone(DOCTOR).send(f"OK {code}")
+    assert "Da ket thuc" in phone(DOCTOR).send(f"XONG {code}")
+    oncall_before = list(sender.sent.get(ONCALL, []))
+    assert run_named(jobs, "ack-watch", local(25, "13:00")).queued == 0
+    assert sender.sent.get(ONCALL, []) == oncall_before
     with Session(runtime.db) as s:
         assert all(a.acknowledged_at is not None for a in s.exec(select(Alert)))
+        assert s.exec(select(Patient)).one().status == "discharged"

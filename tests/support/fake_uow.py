@@ -17,6 +17,7 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 
 from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSms
+from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
 from dialogs.text import segments
 from models.records import ContactRow, PatientRef, view_of
@@ -269,6 +270,17 @@ class FakeAlerts:
     def acknowledge_open(self, patient_id: int, now: datetime, by_name: str, by_phone: str | None) -> None:
         for alert in self._open(patient_id):
             alert.acknowledged_at, alert.acknowledged_by, alert.acknowledged_by_phone = now, by_name, by_phone
+
+    def latest_open(self, patient_id: int) -> AlertNote | None:
+        rows = sorted(self._open(patient_id), key=lambda a: (a.created_at, a.id or 0))
+        return AlertNote(rows[-1].reason, rows[-1].created_at) if rows else None
+
+    def latest_acknowledged(self, patient_id: int) -> AlertNote | None:
+        rows = [a for a in self._tables.alerts if a.patient_id == patient_id and a.acknowledged_at is not None]
+        if not rows:
+            return None
+        last = max(rows, key=lambda a: (a.acknowledged_at or a.created_at, a.id or 0))
+        return AlertNote(last.reason, last.created_at, last.acknowledged_by or "", last.acknowledged_at)
 
 
 class FakeUnitOfWork:

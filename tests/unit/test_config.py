@@ -13,9 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dialogs.areas import area_key
 from dialogs.program import Level, QuestionKind, Role
 from f0care.config import Config, ConfigError, load_config, to_program
-from f0care.config.fields import area_key, fold_ascii
+from f0care.config.fields import fold_ascii
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "config.yaml"
@@ -340,9 +341,13 @@ MISTAKES = {
         changed(("questions", [])),
         "questions: is empty; add at least one entry",
     ),
-    "a label without its English": (
-        changed(("questions", DEFAULT_SIX), ("questions[0].label", {"vi": "SpO2"})),
-        "questions[0].label.en: is missing; add it",
+    "a label in a language the service does not speak": (
+        changed(("questions", DEFAULT_SIX), ("questions[0].label", {"vi": "SpO2", "fr": "SpO2"})),
+        "questions[0].label.fr: unknown key",
+    ),
+    "a label with no text at all": (
+        changed(("questions", DEFAULT_SIX), ("questions[0].label", {})),
+        "questions[0].label.vi: is missing; add it",
     ),
     "a guidance text too long for two SMS": (
         changed(("guidance", [{"title": {"vi": "A", "en": "A"}, "text": {"vi": "Ă" * 300, "en": "ok"}}])),
