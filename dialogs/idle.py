@@ -13,11 +13,12 @@ from dialogs import declaration, monitoring, registration
 from dialogs import patient_keywords as pk
 from dialogs.drafts import Action, PatientChoice
 from dialogs.effects import Reply
-from dialogs.keywords import Keyword, has_emergency_phrase
+from dialogs.keywords import Keyword
+from dialogs.reading import read
 from dialogs.render import is_code, options
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
-from dialogs.text import is_digits, normalize, parse_number, split_answers
+from dialogs.text import is_digits, normalize, split_answers
 
 Entry = Callable[[Turn, Context, Texts, datetime], Step | None]  # None: not for this phone, read on
 Act = Callable[[PatientView, list[str], Context, Texts, datetime], Step]
@@ -74,8 +75,9 @@ def on_idle(conv: Conversation, data: None, turn: Turn, ctx: Context, texts: Tex
     step = entry(turn, ctx, texts, now) if entry is not None else None
     if step is not None:
         return step
-    if ctx.active and has_emergency_phrase(turn.text, ctx.program.emergency_phrases):
-        return pk.sos(Conversation(), turn.text, True, ctx, texts, now)  # "97 kho tho qua" is an emergency first
+    danger = pk.emergency_in_words(turn.text, ctx) if ctx.active else None
+    if danger is not None:  # "97 kho tho qua" is an emergency first
+        return pk.sos(Conversation(), turn.text, True, ctx, texts, now, danger)
     tokens = split_answers(turn.text)
     if turn.keyword is None and _looks_like_answers(tokens, ctx):
         return for_patient(Action.DECLARE, tokens, ctx, texts, now)
@@ -84,8 +86,9 @@ def on_idle(conv: Conversation, data: None, turn: Turn, ctx: Context, texts: Tex
 
 def on_choice(conv: Conversation, choice: PatientChoice, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
     """The answer to "for which patient?": a number, a code, or a code and the day's answers."""
-    if has_emergency_phrase(turn.text, ctx.program.emergency_phrases):
-        return pk.sos(conv, turn.text, True, ctx, texts, now)
+    danger = pk.emergency_in_words(turn.text, ctx)
+    if danger is not None:
+        return pk.sos(conv, turn.text, True, ctx, texts, now, danger)
     chosen = _choice(turn.text, ctx)
     if chosen is not None:
         return ACTS[choice.action](chosen, list(choice.args), ctx, texts, now)
@@ -107,12 +110,10 @@ def _not_understood(ctx: Context, texts: Texts) -> str:
 
 
 def _looks_like_answers(tokens: list[str], ctx: Context) -> bool:
+    """Numbers first ("98 18 ..."), "no oximeter" first ("K 18 ..."), or a labelled value ("spo2 97")."""
     if tokens and _code(tokens[0]) is not None:
         tokens = tokens[1:]
-    if not tokens:
-        return False
-    first = ctx.program.questions[0]
-    return parse_number(tokens[0]) is not None or (len(tokens) > 1 and normalize(tokens[0]) in first.none_words)
+    return bool(tokens) and read(" ".join(tokens), ctx.program.questions).looks_like_answers
 
 
 def _code(token: str) -> str | None:
