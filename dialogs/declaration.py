@@ -12,11 +12,11 @@ from dialogs.drafts import DeclarationDraft
 from dialogs.effects import Effect, RecordDeclaration, Reply
 from dialogs.patient_keywords import emergency_in_words, sos
 from dialogs.program import Level, Question, QuestionKind
-from dialogs.reading import read
+from dialogs.reading import chunks, read
 from dialogs.render import dm, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
-from dialogs.text import split_answers, to_sms
+from dialogs.text import to_sms
 from dialogs.triage import Answer, Triage, evaluate, short_label, show
 
 MAX_REPLY = advice.MAX_REPLY
@@ -51,6 +51,16 @@ def prefix(patient: PatientView, ctx: Context) -> str:
     return f"{patient.code} " if len(ctx.active) > 1 else ""
 
 
+def current_question(conv: Conversation, ctx: Context, texts: Texts) -> str | None:
+    """The question a declaration in progress waits for (None: its patient is no longer active)."""
+    draft = conv.data
+    patient = next((p for p in ctx.active if isinstance(draft, DeclarationDraft) and p.code == draft.code), None)
+    if patient is None or not isinstance(draft, DeclarationDraft):
+        return None
+    index = next_question(ctx.program.questions, draft.answers)
+    return ask(index, patient, ctx, texts) if index is not None else None
+
+
 def begin(patient: PatientView, tokens: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
     """Start a declaration for `patient`, with whatever answers came in the message."""
     draft = DeclarationDraft(patient.code, started_at=now)
@@ -69,7 +79,7 @@ def on_answers(
     danger = emergency_in_words(turn.text, ctx)
     if danger is not None:
         return sos(conv, turn.text, True, ctx, texts, now, danger)
-    return record(patient, draft, split_answers(turn.text), ctx, texts, now)
+    return record(patient, draft, chunks(turn.text), ctx, texts, now)
 
 
 def record(

@@ -128,3 +128,36 @@ def exact_phrase(text: str) -> str:
     """The message as keywords are matched (folded, upper case, Telex/VNI leftovers removed)."""
     norm = normalize(text).rstrip(_TRAILING_PUNCTUATION).strip()
     return " ".join(untone_all(norm.split(" "), KEYWORD_WORDS))
+
+
+# Whole-message keywords that are also Vietnamese given names: at "full name?" they are names.
+NAME_LIKE = frozenset({"DUNG", "VI", "EN", "START", "AM", "DUONG", "HUONG DAN"})
+
+
+def keyword_not_name(text: str) -> bool:
+    """Whether a message to "full name?" is a keyword alone (STOP, RESEND, LS), not a name."""
+    found = match(text)
+    return found is not None and found[1] == "" and exact_phrase(text) not in NAME_LIKE
+
+
+def in_dialog(keyword: Keyword, text: str, registering: bool) -> Keyword:
+    """`HUY DK` during a registration cancels it; outside one it opts out."""
+    if registering and keyword is Keyword.OPT_OUT and exact_phrase(text) in CANCELS_A_REGISTRATION:
+        return Keyword.CANCEL
+    return keyword
+
+
+YES_WORDS = frozenset({"1", "C", "CO", "Y", "YES", "CO A", "DA CO"})
+NO_WORDS = frozenset(
+    {"0", "K", "KO", "KG", "KHG", "KHONG", "N", "NO", "NONE", "KHONG CO", "KO CO", "K CO", "KHONG CO GI", "KO CO GI"}
+)
+
+
+def yes_no(text: str) -> bool | None:
+    """Yes or no as patients write it (`co`, `1`, `không có`, `ko`, `0`), else None."""
+    words = " ".join("".join(ch if ch.isalnum() else " " for ch in normalize(text)).split())
+    if words in YES_WORDS:
+        return True
+    if words in NO_WORDS:
+        return False
+    return None

@@ -10,6 +10,7 @@ other values answer the open questions in order.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -97,13 +98,23 @@ def answer_words(questions: Sequence[Question]) -> frozenset[str]:
     return frozenset(words.union(*(q.none_words for q in questions)))
 
 
+def chunks(text: str) -> list[str]:
+    """The message cut at spaces and semicolons, commas and full stops at either end removed.
+
+    Unlike `split_answers`, "37,5°C" stays whole: the reader knows its unit.
+    """
+    plain = unicodedata.normalize("NFKC", text)  # full-width digits and letters
+    return [c for c in (raw.strip(".,") for raw in re.split(r"[\s;]+", plain)) if c]
+
+
 def read(text: str, questions: Sequence[Question]) -> Reading:
     """Read `text` as answers to `questions` (nothing is validated here: see `dialogs.answers`)."""
     labels = vocabulary(questions)
     items = _merge_degrees(_items(text, labels, answer_words(questions)))
     meaningful = [i for i in items if i.kind in ("value", "label")]
-    values = [i for i in meaningful if i.kind == "value"]
-    starts = bool(meaningful) and meaningful[0].kind == "value" and (meaningful[0].text[0].isdigit() or len(values) > 1)
+    starts = (len(meaningful) > 0 and _numeric(meaningful[0])) or (
+        len(meaningful) > 1 and meaningful[0].kind == "value" and _numeric(meaningful[1])
+    )
     unknown = tuple(i.text for i in items if i.kind == "word")
     if not any(i.kind == "label" for i in items):
         return _unlabelled(items, starts, unknown)
@@ -113,16 +124,16 @@ def read(text: str, questions: Sequence[Question]) -> Reading:
 
 
 def _items(text: str, labels: Mapping[str, str], answers: frozenset[str]) -> list[Item]:
-    raw = [m for token in re.split(r"[\s;]+", fold(text)) for m in _tokens(token)]
+    raw = [m for chunk in chunks(fold(text)) for m in _tokens(chunk)]
     known = set(labels) | set(UNITS) | answers | {w for phrase in labels for w in phrase.split()}
     words: list[str] = []
     for token in raw:
+        glued = _GLUED.fullmatch(token.upper())
+        if token.upper() not in known and glued and glued.group(1) in known:
+            words += [glued.group(1), glued.group(2)]  # "T37", "NT18"
+            continue
         upper = untone(token.upper(), known)
-        glued = _GLUED.fullmatch(upper)
-        if upper not in known and glued and glued.group(1) in known:
-            words += [glued.group(1), glued.group(2)]
-        else:
-            words.append(token if upper == token.upper() else upper)
+        words.append(token if upper == token.upper() else upper)
     items: list[Item] = []
     at = 0
     while at < len(words):
@@ -131,15 +142,18 @@ def _items(text: str, labels: Mapping[str, str], answers: frozenset[str]) -> lis
             items.append(Item("label", " ".join(words[at : at + size]), key))
             at += size
             continue
-        items.append(_item(words[at], answers, bool(items) and items[-1].kind in ("value", "unit")))
+        items.append(_item(words[at], answers, items[-1] if items else None))
         at += 1
     return items
 
 
 def _tokens(chunk: str) -> list[str]:
     """'98,18,86' is three answers (as `split_answers` reads them); 'SpO2:97%' is a label, a value, a unit."""
+    if chunk.upper() in ("°C", "°", "OC"):  # "37,5 °C"
+        return ["°C"]
     if _NUMBERS_ONLY.fullmatch(chunk):
-        return split_answers(chunk)
+        dotted = chunk.count(".") >= 2 and "," not in chunk  # "98.18.86.37.0.0"
+        return split_answers(chunk.replace(".", ",") if dotted else chunk)
     found: list[str] = _ITEM.findall(chunk)
     return [
         "°C" if token.upper() == "C" and at > 0 and found[at - 1][0].isdigit() else token
@@ -155,12 +169,15 @@ def _phrase(words: list[str], at: int, labels: Mapping[str, str]) -> tuple[int, 
     return 0, ""
 
 
-def _item(word: str, answers: frozenset[str], after_value: bool) -> Item:
+def _item(word: str, answers: frozenset[str], before: Item | None) -> Item:
     upper = word.upper()
     if upper[:1].isdigit():
         return Item("value", word)
-    if upper in UNITS and (after_value or upper == "%"):  # "l/p": a unit after a unit too
+    after_value = before is not None and before.kind in ("value", "unit")  # "l/p": a unit after a unit too
+    if upper in UNITS and (after_value or upper == "%"):
         return Item("unit", word, UNITS[upper])
+    if upper == "C" and before is not None and before.kind == "unit" and before.key == "temperature":
+        return Item("unit", word, "temperature")  # "37 do C"
     if upper in answers:
         return Item("value", word)
     return Item("word", word)
@@ -195,6 +212,10 @@ def _is_degrees(window: list[Item]) -> bool:
     )
 
 
+def _numeric(item: Item) -> bool:
+    return item.kind == "value" and item.text[:1].isdigit()
+
+
 def _unlabelled(items: list[Item], starts: bool, unknown: tuple[str, ...]) -> Reading:
     labelled: list[tuple[str, str]] = []
     ordered: list[str] = []
@@ -217,14 +238,17 @@ def _pair_before(items: list[Item]) -> tuple[list[tuple[str, str]], list[str]]:
     ordered: list[str] = []
     pending = ""
     for at, item in enumerate(items):
+        following = items[at + 1] if at + 1 < len(items) else None
         if item.kind == "label":
             pending = item.key
         elif item.kind == "value":
             key = pending or _unit_key(items, at)
-            if key:
+            if not key and not _numeric(item) and following is not None and following.kind == "label":
+                labelled.append((following.key, item.text))  # "ko dau nguc": the word answers the label after it
+            elif key:
                 labelled.append((key, item.text))
-            else:
-                ordered.append(item.text)
+            elif _numeric(item):
+                ordered.append(item.text)  # a yes or no without a label is dropped: which question?
             pending = ""
     return labelled, ordered
 

@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 _TELEX_VOWELS = (("AA", "A"), ("EE", "E"), ("OO", "O"), ("AW", "A"), ("OW", "O"), ("UW", "U"), ("W", "U"))
 _TELEX_TONES = "SFRXJ"
-_VNI_MARK = re.compile(r"(?<=[A-Z])[1-9]")
+_VNI_MARK = re.compile(r"(?<=[A-Z])[1-9]+")
 
 
 def _telex(word: str) -> str:
