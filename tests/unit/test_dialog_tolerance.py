@@ -26,7 +26,8 @@ def stranger(thread: Callable[..., Thread]) -> Thread:
 
 
 def recorded(t: Thread) -> RecordDeclaration:
-    return t.all(RecordDeclaration)[-1]
+    last: RecordDeclaration = t.all(RecordDeclaration)[-1]
+    return last
 
 
 # --- point 2 through the engine ----------------------------------------------------------
