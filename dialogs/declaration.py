@@ -5,19 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from dialogs import advice
 from dialogs.alerts import red_alert
+from dialogs.answers import assign, next_question
 from dialogs.drafts import DeclarationDraft
 from dialogs.effects import Effect, RecordDeclaration, Reply
-from dialogs.keywords import has_emergency_phrase
-from dialogs.patient_keywords import sos
+from dialogs.patient_keywords import emergency_in_words, sos
 from dialogs.program import Level, Question, QuestionKind
+from dialogs.reading import chunks, read
 from dialogs.render import dm, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
-from dialogs.text import split_answers, to_sms
-from dialogs.triage import Answer, Triage, evaluate, parse_answer, short_label, show
+from dialogs.text import to_sms
+from dialogs.triage import Answer, Triage, evaluate, short_label, show
 
-MAX_REPLY = 306  # two GSM-7 segments
+MAX_REPLY = advice.MAX_REPLY
 
 
 def hint(question: Question, texts: Texts) -> str:
@@ -49,6 +51,16 @@ def prefix(patient: PatientView, ctx: Context) -> str:
     return f"{patient.code} " if len(ctx.active) > 1 else ""
 
 
+def current_question(conv: Conversation, ctx: Context, texts: Texts) -> str | None:
+    """The question a declaration in progress waits for (None: its patient is no longer active)."""
+    draft = conv.data
+    patient = next((p for p in ctx.active if isinstance(draft, DeclarationDraft) and p.code == draft.code), None)
+    if patient is None or not isinstance(draft, DeclarationDraft):
+        return None
+    index = next_question(ctx.program.questions, draft.answers)
+    return ask(index, patient, ctx, texts) if index is not None else None
+
+
 def begin(patient: PatientView, tokens: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
     """Start a declaration for `patient`, with whatever answers came in the message."""
     draft = DeclarationDraft(patient.code, started_at=now)
@@ -64,9 +76,10 @@ def on_answers(
     patient = next((p for p in ctx.active if p.code == draft.code), None)
     if patient is None:
         return None
-    if has_emergency_phrase(turn.text, ctx.program.emergency_phrases):
-        return sos(conv, turn.text, True, ctx, texts, now)
-    return record(patient, draft, split_answers(turn.text), ctx, texts, now)
+    danger = emergency_in_words(turn.text, ctx)
+    if danger is not None:
+        return sos(conv, turn.text, True, ctx, texts, now, danger)
+    return record(patient, draft, chunks(turn.text), ctx, texts, now)
 
 
 def record(
@@ -79,22 +92,16 @@ def record(
 ) -> Step:
     """Take answers in order from `tokens`; triage; ask the next question or confirm."""
     questions = ctx.program.questions
-    answers: dict[str, Answer] = dict(draft.answers)
-    if len(tokens) > len(questions) - len(answers):
+    assigned = assign(questions, draft.answers, read(" ".join(tokens), questions))
+    if assigned.too_many:
         reply = texts("too_many_answers", total=len(questions))
         return Step(Conversation(State.DECLARING, draft, now), (Reply(reply),))
-    invalid: str | None = None
-    for token in tokens:
-        parsed = parse_answer(questions[len(answers)], token)
-        if not parsed.ok:
-            invalid = token
-            break
-        answers[questions[len(answers)].key] = parsed.value
+    answers, invalid = assigned.answers, assigned.invalid
     today = local_today(now, ctx.program.timezone)
     triage = evaluate(questions, answers, patient.age(today), texts.language)
     complete = len(answers) == len(questions)
     effects: list[Effect] = []
-    if len(answers) > len(draft.answers):
+    if answers != dict(draft.answers):
         new = not draft.answers
         effects.append(RecordDeclaration(patient.code, draft.started_at, today, answers, complete, triage.level, new))
     newly_red = triage.level is Level.RED and not draft.alerted
@@ -118,29 +125,31 @@ def _reply(
     texts: Texts,
     now: datetime,
 ) -> str:
+    questions = ctx.program.questions
     clinic = ctx.program.clinic(patient.clinic_id)
+    age = patient.age(local_today(now, ctx.program.timezone))
+    upcoming = next_question(questions, answers)
     if triage.level is Level.RED and (complete or newly_red):
-        red = texts("red_patient", code=patient.code, reasons=", ".join(triage.red), clinic_phone=clinic.phone)
-        if complete:
+        red = advice.red_reply(patient.code, questions, answers, triage.red_keys, age, clinic.phone, texts)
+        if upcoming is None:
             return red
-        return _fit(red, texts("continue_question") + ask(len(answers), patient, ctx, texts))
-    if complete:
-        values = ", ".join(f"{short_label(q, texts.language)} {show(answers[q.key])}" for q in ctx.program.questions)
+        return _fit(red, texts("continue_question") + ask(upcoming, patient, ctx, texts))
+    if upcoming is None:
+        values = ", ".join(f"{short_label(q, texts.language)} {show(answers[q.key])}" for q in questions)
         day = dm(local_today(now, ctx.program.timezone))
         if triage.level is Level.YELLOW:
             fever = any(r.startswith(_temperature_label(ctx, texts)) for r in triage.yellow)
-            advice = texts.raw("advice_fever") if fever else ""
             return texts(
                 "done_yellow",
                 date=day,
                 code=patient.code,
                 values=values,
-                reasons=", ".join(triage.yellow),
-                advice=advice,
+                reasons=", ".join(advice.yellow_reasons(questions, answers, triage.yellow_keys, texts)),
+                advice=texts.raw("advice_fever") if fever else "",
                 clinic_phone=clinic.phone,
             )
         return texts("done_green", date=day, code=patient.code, values=values)
-    question = ask(len(answers), patient, ctx, texts)
+    question = ask(upcoming, patient, ctx, texts)
     if invalid is not None:
         joined = texts("answer_invalid", text=to_sms(invalid[:12], True)) + question
         return joined if len(joined) <= MAX_REPLY else question

@@ -13,8 +13,8 @@ from dialogs import idle, staff
 from dialogs.drafts import Action, PatientChoice, RegistrationDraft
 from dialogs.flow import FALLBACKS, FLOW
 from dialogs.flow import check_flows as check_patient_flows
-from dialogs.keywords import Keyword, match
-from dialogs.state import Context, Conversation, State, Step, Turn
+from dialogs.keywords import Keyword, in_dialog, match
+from dialogs.state import REGISTRATION_STATES, Context, Conversation, State, Step, Turn
 
 
 def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
@@ -25,6 +25,8 @@ def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
     route = FLOW[conv.state]
     found = match(text)
     keyword, rest = found if found else (None, "")
+    if keyword is not None:
+        keyword = in_dialog(keyword, text, conv.state in REGISTRATION_STATES)
     if keyword is None:
         step = route.handle(conv, conv.data, Turn(text), ctx, texts, now)
     elif keyword in route.fallbacks:

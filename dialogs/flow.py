@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from dialogs import declaration, idle, registration
 from dialogs import patient_keywords as pk
 from dialogs.drafts import Action, DeclarationDraft, PatientChoice, RegistrationDraft
+from dialogs.effects import Reply
 from dialogs.keywords import Keyword
 from dialogs.state import Context, Conversation, State, Step, Turn
 from dialogs.templates import Texts
@@ -24,6 +25,8 @@ D = TypeVar("D")
 # A state's handler gets the conversation and its typed data; None hands the text to IDLE.
 Handler = Callable[[Conversation, D, Turn, Context, Texts, datetime], Step | None]
 Fallback = Callable[[Conversation, Turn, Context, Texts, datetime], Step]
+# The question a state is waiting for, asked again on `?` / HELP / TRO GIUP; None: nothing is asked.
+Prompt = Callable[[Conversation, Context, Texts], str | None]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Route(Generic[D]):
     fallbacks: frozenset[Keyword]  # keywords answered by FALLBACKS, the state kept (unless CANCEL)
     leaves_on: frozenset[Keyword] | None = None  # keywords that go to IDLE; None: every other one
     # Keywords neither in `fallbacks` nor in `leaves_on` are plain text for `handle`.
+    prompt: Prompt | None = None  # every state but IDLE has one (checked at start-up)
 
 
 # Keywords that work in the middle of a dialog without ending it (or that end it on purpose).
@@ -47,28 +51,47 @@ WHILE_NAMING = frozenset({Keyword.SOS, Keyword.CANCEL, Keyword.HELP})
 RESTART = frozenset({Keyword.REGISTER})
 
 
-def _registration(handle: Handler[RegistrationDraft], fallbacks: frozenset[Keyword] = ANYWHERE) -> Route[Any]:
-    return Route(RegistrationDraft, handle, fallbacks, leaves_on=RESTART)
+def _says(key: str) -> Prompt:
+    def prompt(conv: Conversation, ctx: Context, texts: Texts) -> str:
+        return texts(key)
+
+    return prompt
+
+
+def _registration(
+    handle: Handler[RegistrationDraft], prompt: str, fallbacks: frozenset[Keyword] = ANYWHERE
+) -> Route[Any]:
+    return Route(RegistrationDraft, handle, fallbacks, leaves_on=RESTART, prompt=_says(prompt))
 
 
 FLOW: Mapping[State, Route[Any]] = {
     State.IDLE: Route(type(None), idle.on_idle, ANYWHERE),
-    State.REG_NAME: _registration(registration.on_name, WHILE_NAMING),
-    State.REG_BIRTH: _registration(registration.on_birth),
-    State.REG_AREA: _registration(registration.on_area),
-    State.REG_PHONE: _registration(registration.on_phone),
-    State.REG_TEST_DATE: _registration(registration.on_test_date),
-    State.REG_SYMPTOMS: _registration(registration.on_symptoms),
-    State.REG_RISKS: _registration(registration.on_risks),
-    State.REG_OTP: _registration(registration.on_otp),
-    State.DECLARING: Route(DeclarationDraft, declaration.on_answers, ANYWHERE),
-    State.CHOOSE_PATIENT: Route(PatientChoice, idle.on_choice, ANYWHERE),
+    State.REG_NAME: _registration(registration.on_name, "reg_name", WHILE_NAMING),
+    State.REG_BIRTH: _registration(registration.on_birth, "reg_birth"),
+    State.REG_AREA: _registration(registration.on_area, "reg_area"),
+    State.REG_PHONE: _registration(registration.on_phone, "reg_phone"),
+    State.REG_TEST_DATE: _registration(registration.on_test_date, "reg_test_date"),
+    State.REG_SYMPTOMS: _registration(registration.on_symptoms, "reg_symptoms"),
+    State.REG_RISKS: _registration(registration.on_risks, "reg_risks"),
+    State.REG_OTP: _registration(registration.on_otp, "otp_format"),
+    State.DECLARING: Route(DeclarationDraft, declaration.on_answers, ANYWHERE, prompt=declaration.current_question),
+    State.CHOOSE_PATIENT: Route(PatientChoice, idle.on_choice, ANYWHERE, prompt=idle.current_question),
 }
+
+
+def on_help(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
+    """`?`, HELP, TRO GIUP: in a dialog, its question again with how to cancel; else the keyword list."""
+    prompt = FLOW[conv.state].prompt
+    question = prompt(conv, ctx, texts) if prompt is not None else None
+    if question is None:
+        return pk.on_help(conv, turn, ctx, texts, now)
+    return Step(conv, (Reply(texts("help_in_dialog", question=question)),))
+
 
 FALLBACKS: Mapping[Keyword, Fallback] = {
     Keyword.SOS: pk.on_sos,
     Keyword.CANCEL: pk.on_cancel,
-    Keyword.HELP: pk.on_help,
+    Keyword.HELP: on_help,
     Keyword.OPT_OUT: pk.on_opt_out,
     Keyword.OPT_IN: pk.on_opt_in,
     Keyword.ENGLISH: pk.on_english,
@@ -85,6 +108,9 @@ def check_flows(
     missing = [state.value for state in State if state not in flow]
     if missing:
         raise RuntimeError(f"conversation states without a handler: {missing}")
+    silent = [state.value for state, route in flow.items() if state is not State.IDLE and route.prompt is None]
+    if silent:
+        raise RuntimeError(f"conversation states without a question to repeat on HELP: {silent}")
     offered = {keyword for route in flow.values() for keyword in route.fallbacks}
     unhandled = sorted(keyword.value for keyword in offered if keyword not in fallbacks)
     if unhandled:

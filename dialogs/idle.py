@@ -13,11 +13,12 @@ from dialogs import declaration, monitoring, registration
 from dialogs import patient_keywords as pk
 from dialogs.drafts import Action, PatientChoice
 from dialogs.effects import Reply
-from dialogs.keywords import Keyword, has_emergency_phrase
+from dialogs.keywords import Keyword
+from dialogs.reading import chunks, read, vocabulary
 from dialogs.render import is_code, options
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
-from dialogs.text import is_digits, normalize, parse_number, split_answers
+from dialogs.text import is_digits, normalize
 
 Entry = Callable[[Turn, Context, Texts, datetime], Step | None]  # None: not for this phone, read on
 Act = Callable[[PatientView, list[str], Context, Texts, datetime], Step]
@@ -33,7 +34,7 @@ def _guidance(turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step | N
 
 def _asking(action: Action) -> Entry:
     def entry(turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step | None:
-        return for_patient(action, split_answers(turn.rest), ctx, texts, now)
+        return for_patient(action, chunks(turn.rest), ctx, texts, now)
 
     return entry
 
@@ -74,9 +75,10 @@ def on_idle(conv: Conversation, data: None, turn: Turn, ctx: Context, texts: Tex
     step = entry(turn, ctx, texts, now) if entry is not None else None
     if step is not None:
         return step
-    if ctx.active and has_emergency_phrase(turn.text, ctx.program.emergency_phrases):
-        return pk.sos(Conversation(), turn.text, True, ctx, texts, now)  # "97 kho tho qua" is an emergency first
-    tokens = split_answers(turn.text)
+    danger = pk.emergency_in_words(turn.text, ctx) if ctx.active else None
+    if danger is not None:  # "97 kho tho qua" is an emergency first
+        return pk.sos(Conversation(), turn.text, True, ctx, texts, now, danger)
+    tokens = chunks(turn.text)
     if turn.keyword is None and _looks_like_answers(tokens, ctx):
         return for_patient(Action.DECLARE, tokens, ctx, texts, now)
     return Step(Conversation(), (Reply(_not_understood(ctx, texts)),))
@@ -84,8 +86,9 @@ def on_idle(conv: Conversation, data: None, turn: Turn, ctx: Context, texts: Tex
 
 def on_choice(conv: Conversation, choice: PatientChoice, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
     """The answer to "for which patient?": a number, a code, or a code and the day's answers."""
-    if has_emergency_phrase(turn.text, ctx.program.emergency_phrases):
-        return pk.sos(conv, turn.text, True, ctx, texts, now)
+    danger = pk.emergency_in_words(turn.text, ctx)
+    if danger is not None:
+        return pk.sos(conv, turn.text, True, ctx, texts, now, danger)
     chosen = _choice(turn.text, ctx)
     if chosen is not None:
         return ACTS[choice.action](chosen, list(choice.args), ctx, texts, now)
@@ -94,6 +97,11 @@ def on_choice(conv: Conversation, choice: PatientChoice, turn: Turn, ctx: Contex
         return ACTS[Action.DECLARE](named[0], named[1], ctx, texts, now)
     reply = texts("choose_patient", options=options(ctx.active))
     return Step(Conversation(State.CHOOSE_PATIENT, choice, now), (Reply(reply),))
+
+
+def current_question(conv: Conversation, ctx: Context, texts: Texts) -> str:
+    """ "For which patient?", asked again."""
+    return texts("choose_patient", options=options(ctx.active))
 
 
 def _not_understood(ctx: Context, texts: Texts) -> str:
@@ -107,24 +115,23 @@ def _not_understood(ctx: Context, texts: Texts) -> str:
 
 
 def _looks_like_answers(tokens: list[str], ctx: Context) -> bool:
-    if tokens and _code(tokens[0]) is not None:
+    """Numbers first ("98 18 ..."), "no oximeter" first ("K 18 ..."), or a labelled value ("spo2 97")."""
+    if tokens and _code(tokens[0], ctx) is not None:
         tokens = tokens[1:]
-    if not tokens:
-        return False
-    first = ctx.program.questions[0]
-    return parse_number(tokens[0]) is not None or (len(tokens) > 1 and normalize(tokens[0]) in first.none_words)
+    return bool(tokens) and read(" ".join(tokens), ctx.program.questions).looks_like_answers
 
 
-def _code(token: str) -> str | None:
+def _code(token: str, ctx: Context) -> str | None:
+    """A patient code first in a message; "PULSE" is shaped like one but is a question's label."""
     word = normalize(token)
-    return word if is_code(word) else None
+    return word if is_code(word) and word not in vocabulary(ctx.program.questions) else None
 
 
 def for_patient(action: Action, args: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
     """Run `action` for the patient the message names, or ask "for whom?"."""
     if not ctx.active:
         return Step(Conversation(), (Reply(_not_understood(ctx, texts)),))
-    code = _code(args[0]) if args else None
+    code = _code(args[0], ctx) if args else None
     named = _patient(ctx, code) if code else None
     if named is not None:
         return ACTS[action](named, args[1:], ctx, texts, now)
@@ -146,8 +153,8 @@ def _choice(text: str, ctx: Context) -> PatientView | None:
 
 def _code_and_answers(text: str, ctx: Context) -> tuple[PatientView, list[str]] | None:
     """`K7M2Q 98 18 ...` sent again after "for whom?": the code answers the question."""
-    tokens = split_answers(text)
-    patient = _patient(ctx, _code(tokens[0])) if len(tokens) > 1 else None
+    tokens = chunks(text)
+    patient = _patient(ctx, _code(tokens[0], ctx)) if len(tokens) > 1 else None
     return (patient, tokens[1:]) if patient is not None else None
 
 

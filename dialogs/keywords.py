@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dialogs.spelling import untone_all
 from dialogs.text import normalize
 
 
@@ -28,7 +29,9 @@ class Keyword(StrEnum):
 LEADING: dict[str, Keyword] = {
     "DANG KY": Keyword.REGISTER,
     "DANGKY": Keyword.REGISTER,
-    "DK": Keyword.REGISTER,
+    "DANG KI": Keyword.REGISTER,  # "Đăng kí": ki is a standard spelling of ky
+    "DANGKI": Keyword.REGISTER,
+    "DK": Keyword.REGISTER,  # also "ĐK"
     "REG": Keyword.REGISTER,
     "REGISTER": Keyword.REGISTER,
     "TRO GIUP": Keyword.HELP,
@@ -43,7 +46,9 @@ LEADING: dict[str, Keyword] = {
     "HD": Keyword.GUIDANCE,
     "GUIDE": Keyword.GUIDANCE,
     "KHAI BAO": Keyword.DECLARE,
+    "KHAIBAO": Keyword.DECLARE,
     "KB": Keyword.DECLARE,
+    "DECLARE": Keyword.DECLARE,
     "CAP CUU": Keyword.SOS,
     "KHAN CAP": Keyword.SOS,
     "CUU": Keyword.SOS,
@@ -54,14 +59,16 @@ LEADING: dict[str, Keyword] = {
 }
 
 # Whole-message keywords only: "dung" alone means stop, but "dung roi" means "that's right".
+# HUY and CANCEL end the dialog in progress and never opt out (Twilio lists CANCEL as an
+# opt-out word; here it is the English for HUY). STOP/DUNG opt out; START/BAT DAU undo it.
 EXACT: dict[str, Keyword] = {
     "HUY DK": Keyword.OPT_OUT,
     "HUY DANG KY": Keyword.OPT_OUT,
+    "HUY DANG KI": Keyword.OPT_OUT,
     "DUNG": Keyword.OPT_OUT,
     "STOP": Keyword.OPT_OUT,
     "STOPALL": Keyword.OPT_OUT,
     "UNSUBSCRIBE": Keyword.OPT_OUT,
-    "CANCEL": Keyword.OPT_OUT,
     "END": Keyword.OPT_OUT,
     "QUIT": Keyword.OPT_OUT,
     "REVOKE": Keyword.OPT_OUT,
@@ -70,6 +77,8 @@ EXACT: dict[str, Keyword] = {
     "BAT DAU": Keyword.OPT_IN,
     "UNSTOP": Keyword.OPT_IN,
     "HUY": Keyword.CANCEL,
+    "HUY BO": Keyword.CANCEL,
+    "CANCEL": Keyword.CANCEL,
     "AM": Keyword.TEST_NEGATIVE,
     "AM TINH": Keyword.TEST_NEGATIVE,
     "NEGATIVE": Keyword.TEST_NEGATIVE,
@@ -83,13 +92,26 @@ EXACT: dict[str, Keyword] = {
     "VN": Keyword.VIETNAMESE,
 }
 
+# "HUY DK" in the middle of a registration cancels that registration: it opts out only outside one.
+CANCELS_A_REGISTRATION = frozenset({"HUY DK", "HUY DANG KY", "HUY DANG KI"})
+
 _LEADING_BY_LENGTH = sorted(LEADING.items(), key=lambda kv: -len(kv[0]))
 _TRAILING_PUNCTUATION = ".!,;:"
+# Every word of a keyword, for reading Telex/VNI leftovers ("dang kys", "huyr").
+KEYWORD_WORDS = frozenset(word for phrase in (*LEADING, *EXACT) for word in phrase.split())
 
 
 def match(text: str) -> tuple[Keyword, str] | None:
     """The keyword a message starts with and the normalised rest, or None."""
     norm = normalize(text).rstrip(_TRAILING_PUNCTUATION).strip()
+    found = _match(norm)
+    if found is None:
+        untoned = " ".join(untone_all(norm.split(" "), KEYWORD_WORDS))
+        found = _match(untoned) if untoned != norm else None
+    return found
+
+
+def _match(norm: str) -> tuple[Keyword, str] | None:
     if norm in EXACT:
         return EXACT[norm], ""
     if norm == "?":
@@ -102,22 +124,40 @@ def match(text: str) -> tuple[Keyword, str] | None:
     return None
 
 
-# Harmless phrases that contain an emergency word once diacritics are gone ("ngat mui": stuffy nose).
-BENIGN = ("NGAT MUI",)
+def exact_phrase(text: str) -> str:
+    """The message as keywords are matched (folded, upper case, Telex/VNI leftovers removed)."""
+    norm = normalize(text).rstrip(_TRAILING_PUNCTUATION).strip()
+    return " ".join(untone_all(norm.split(" "), KEYWORD_WORDS))
 
 
-NEGATIONS = frozenset({"KHONG", "KO", "K", "KG", "NOT"})  # not "NO": Vietnamese "no" is "he/she"
+# Whole-message keywords that are also Vietnamese given names: at "full name?" they are names.
+NAME_LIKE = frozenset({"DUNG", "VI", "EN", "START", "AM", "DUONG", "HUONG DAN"})
 
 
-def has_emergency_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    """True when free text names an emergency sign ("kho tho"), unless the word before negates it."""
-    norm = " ".join("".join(ch if ch.isalnum() else " " for ch in normalize(text)).split())
-    for benign in BENIGN:
-        norm = norm.replace(benign, " ")
-    words = norm.split()
-    for phrase in phrases:
-        size = len(phrase.split())
-        for at in range(len(words) - size + 1):
-            if " ".join(words[at : at + size]) == phrase and (at == 0 or words[at - 1] not in NEGATIONS):
-                return True
-    return False
+def keyword_not_name(text: str) -> bool:
+    """Whether a message to "full name?" is a keyword alone (STOP, RESEND, LS), not a name."""
+    found = match(text)
+    return found is not None and found[1] == "" and exact_phrase(text) not in NAME_LIKE
+
+
+def in_dialog(keyword: Keyword, text: str, registering: bool) -> Keyword:
+    """`HUY DK` during a registration cancels it; outside one it opts out."""
+    if registering and keyword is Keyword.OPT_OUT and exact_phrase(text) in CANCELS_A_REGISTRATION:
+        return Keyword.CANCEL
+    return keyword
+
+
+YES_WORDS = frozenset({"1", "C", "CO", "Y", "YES", "CO A", "DA CO"})
+NO_WORDS = frozenset(
+    {"0", "K", "KO", "KG", "KHG", "KHONG", "N", "NO", "NONE", "KHONG CO", "KO CO", "K CO", "KHONG CO GI", "KO CO GI"}
+)
+
+
+def yes_no(text: str) -> bool | None:
+    """Yes or no as patients write it (`co`, `1`, `không có`, `ko`, `0`), else None."""
+    words = " ".join("".join(ch if ch.isalnum() else " " for ch in normalize(text)).split())
+    if words in YES_WORDS:
+        return True
+    if words in NO_WORDS:
+        return False
+    return None

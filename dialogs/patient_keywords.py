@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from dialogs import advice
 from dialogs.alerts import red_alert
+from dialogs.danger import Danger, find
 from dialogs.effects import Effect, Reply, SetLanguage, SetOptOut
+from dialogs.program import QuestionKind
 from dialogs.render import dm, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
-from dialogs.text import fold, is_digits
+from dialogs.text import fold, is_digits, normalize
 from dialogs.triage import show
 
 HISTORY_DAYS = 7
@@ -24,7 +27,22 @@ def clinic_phone(ctx: Context) -> str:
     return ctx.program.clinic(clinic_id).phone
 
 
-def sos(conv: Conversation, message: str, quoted: bool, ctx: Context, texts: Texts, now: datetime) -> Step:
+def emergency_in_words(text: str, ctx: Context) -> Danger | None:
+    """A danger sign the message names and does not deny ("kho tho qua"; not "kho tho 0")."""
+    labels = [q.label.get(lang, "") for q in ctx.program.questions if q.kind is QuestionKind.YESNO for lang in q.label]
+    yes_no = {part.strip() for label in labels for part in normalize(label).split(" (")[0].split("/")}
+    return find(text, ctx.program.emergency_phrases, yes_no | {"KHO THO", "DAU NGUC"})
+
+
+def sos(
+    conv: Conversation,
+    message: str,
+    quoted: bool,
+    ctx: Context,
+    texts: Texts,
+    now: datetime,
+    danger: Danger | None = None,
+) -> Step:
     """A red alert for every patient on this phone; the dialog in progress is kept."""
     patients = [p for p in ctx.patients if p.status in ("active", "pending")]
     if not patients:
@@ -36,7 +54,7 @@ def sos(conv: Conversation, message: str, quoted: bool, ctx: Context, texts: Tex
     effects: list[Effect] = []
     for patient in patients:
         effects += red_alert(patient, reason, ctx.program, now, "sos")
-    effects.append(Reply(texts("sos_patient", clinic_phone=clinic_phone(ctx))))
+    effects.append(Reply(advice.words_reply(danger, clinic_phone(ctx), texts)))
     return Step(conv, tuple(effects))
 
 

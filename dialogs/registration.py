@@ -8,13 +8,14 @@ from datetime import datetime
 from dialogs import otp
 from dialogs.drafts import RegistrationDraft
 from dialogs.effects import CreatePatient, Effect, Reply, SendSms
+from dialogs.keywords import keyword_not_name, yes_no
 from dialogs.phones import check_mobile
 from dialogs.render import RISK_MENU, local_today, national, risks, whole_age
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
-from dialogs.text import fold, is_digits, normalize, parse_birth, parse_day, parse_yes_no
+from dialogs.text import fold, is_digits, normalize, parse_birth, parse_day
 
-HERE_WORDS = frozenset({"NAY", "SO NAY", "HERE", "THIS"})
+HERE_WORDS = frozenset({"NAY", "SO NAY", "HERE", "THIS", "THIS NUMBER", "ME", "MINE", "MY NUMBER", "SAME"})
 
 
 def start(ctx: Context, texts: Texts, now: datetime) -> Step:
@@ -39,6 +40,8 @@ def clean_name(text: str) -> str | None:
 def on_name(
     conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step:
+    if keyword_not_name(turn.text):  # "STOP", "RESEND": never stored as a name
+        return _ask(State.REG_NAME, draft, now, texts("reg_name_keyword"))
     name = clean_name(turn.text)
     if name is None:
         return _ask(State.REG_NAME, draft, now, texts("reg_name_invalid"))
@@ -100,17 +103,16 @@ def on_test_date(
 def on_symptoms(
     conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step:
-    word = normalize(turn.text)
-    answer = {"1": True, "0": False}.get(word, parse_yes_no(word))
+    answer = yes_no(turn.text)
     if answer is None:
         return _ask(State.REG_SYMPTOMS, draft, now, texts("reg_symptoms_invalid"))
     return _ask(State.REG_RISKS, replace(draft, symptoms=answer), now, texts("reg_risks"))
 
 
 def _risks(text: str) -> tuple[str, ...] | None:
-    word = normalize(text).replace(" ", "").replace(",", "")
-    if parse_yes_no(word) is False or word == "0":
+    if yes_no(text) is False:  # "K", "0", "không có", "ko"
         return ()
+    word = normalize(text).replace(" ", "").replace(",", "")
     if not word or any(ch not in RISK_MENU for ch in word):
         return None
     return tuple(RISK_MENU[d] for d in sorted(set(word)))

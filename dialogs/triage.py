@@ -75,6 +75,8 @@ class Triage:
     level: Level
     red: tuple[str, ...] = ()  # "SpO2 94": the answers that made it red
     yellow: tuple[str, ...] = ()
+    red_keys: tuple[str, ...] = ()  # the questions whose answers made it red, in order
+    yellow_keys: tuple[str, ...] = ()
 
 
 def show(value: Answer) -> str:
@@ -100,6 +102,8 @@ def evaluate(
     """Triage the answers given so far (missing questions are simply not judged)."""
     red: list[str] = []
     yellow: list[str] = []
+    red_keys: list[str] = []
+    yellow_keys: list[str] = []
     for question in questions:
         if question.key not in answers:
             continue
@@ -108,7 +112,9 @@ def evaluate(
         shown = f"{short_label(question, language)} {show(value)}"
         if Level.RED in levels:
             red.append(shown)
+            red_keys.append(question.key)
         elif Level.YELLOW in levels:
             yellow.append(shown)
+            yellow_keys.append(question.key)
     level = Level.RED if red else Level.YELLOW if yellow else Level.GREEN
-    return Triage(level=level, red=tuple(red), yellow=tuple(yellow))
+    return Triage(level, tuple(red), tuple(yellow), tuple(red_keys), tuple(yellow_keys))

@@ -21,10 +21,13 @@ from dialogs.text import segments, to_sms
 DEFAULT_SEGMENTS = 2
 # SMS parts a text may cost at most, when not DEFAULT_SEGMENTS: the morning prompt goes to every
 # patient every day, so it must fit in one.
-SEGMENT_BUDGET: Mapping[str, int] = MappingProxyType({"daily_prompt": 1})
+# The help, too: it answers every message that is not understood.
+SEGMENT_BUDGET: Mapping[str, int] = MappingProxyType({"daily_prompt": 1, "help": 1})
 # Texts whose full value only their callers build (a question with its hint, a history, a menu):
 # the budget is checked on the parts here and on the whole in tests/unit/test_templates.py.
-BUILT_BY_CALLERS = frozenset({"ask_question", "history", "guidance_menu", "guidance_topic", "choose_patient"})
+BUILT_BY_CALLERS = frozenset(
+    {"ask_question", "history", "guidance_menu", "guidance_topic", "choose_patient", "help_in_dialog"}
+)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,8 @@ def _common(program: Program, texts: Texts) -> Values:
         "label": longest([q.label.get(lang) or q.label["vi"] for q in program.questions]),
         "hint": longest([texts.raw(k) for k in ("hint_signs", "hint_range_none", "hint_yesno")]),
         "topics": " ".join(f"{i}) {t.title.get(lang) or t.title['vi']}" for i, t in enumerate(program.guidance, 1)),
+        "value": "42.9",
+        "sign": "shortness of breath",  # the longest danger sign in words (dialogs.danger)
         "title": longest([t.title.get(lang) or t.title["vi"] for t in program.guidance] or [""]),
     }
 
@@ -131,4 +133,7 @@ def _per_key(program: Program, texts: Texts, common: Values) -> dict[str, Values
         "test_request": {"code": "K7M2Q: "},
         "escalation_staff": {"reason": alert_reason},
         "escalation_oncall": {"reason": alert_reason},
+        "red_patient": {"advice": longest([texts.raw(k) for k in texts if k.startswith("red_advice_")] or [""])},
+        "sos_sign_patient": {"advice": longest([texts.raw(k) for k in texts if k.startswith("red_advice_")] or [""])},
+        "red_why_signs": {"value": ", ".join(texts.raw(k) for k in texts if k.startswith("sign_"))},
     }

@@ -141,7 +141,7 @@ def test_the_real_service_runs_the_core_journey_through_twilio(service: Service,
 
     # A compact declaration with a red SpO2: advice as TwiML, an alert to every staff member.
     reply = hook.sms(PATIENT, "94 24 86 37.5 0 0")
-    assert "115" in reply and "SpO2 94" in reply
+    assert "115" in reply and "SpO2 thap (94%)" in reply
     messages = received(stub, 2 + 2 * len(staff))
     for number in staff:
         alerts = [b for b in bodies_to(messages, number) if "CANH BAO DO" in b]

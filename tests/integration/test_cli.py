@@ -177,7 +177,7 @@ def test_texts_lists_every_key_with_the_text_in_force_in_one_language(config_fil
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "en:"
-    assert '  reg_name: "F0 home care registration (send HUY to stop). 1/7: Patient\'s full name?"' in lines
+    assert '  reg_name: "F0 home care registration (send CANCEL to stop). 1/7: Patient\'s full name?"' in lines
     assert lines[lines.index('  cancelled: "Stopped. Send DK to register"') - 1] == "  # from config.yaml"
     assert "vi:" not in lines
     assert any(line.startswith("  daily_prompt: ") and "{questions}" in line for line in lines)

@@ -40,7 +40,7 @@ def test_a_patient_registers_is_accepted_and_a_red_answer_reaches_every_staff_me
     assert f"Ma BN: {code}" in patient.last_sms()
 
     reply = patient.send("94 24 86 37,5 0 0")
-    assert "115" in reply and "SpO2 94" in reply
+    assert "115" in reply and "SpO2 thap (94%)" in reply
     for staff in (DOCTOR, NURSE):
         alert = phone(staff).last_sms()
         assert "CANH BAO DO" in alert and f"OK {code}" in alert and "SpO2 94" in alert

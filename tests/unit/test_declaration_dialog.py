@@ -346,7 +346,7 @@ def test_no_oximeter_is_yellow_without_fever_advice(an: Thread) -> None:
 
 def test_a_complete_red_declaration_advises_the_patient_and_alerts_every_staff_member(an: Thread) -> None:
     reply = an.send("94 24 86 37.5 0 0")
-    assert "SpO2 94" in reply and "Nhip tho 24" in reply
+    assert "SpO2 thap (94%)" in reply and "tho nhanh (24 lan/phut)" in reply
     assert "115" in reply and "do lai SpO2" in reply and "0220 3852 000" in reply
     (alert,) = an.all(RaiseAlert)
     assert alert.level is Level.RED and "SpO2 94" in alert.reason and alert.code == CODE
