@@ -21,6 +21,7 @@ from f0care.config.fields import (
     as_text,
     region_of,
 )
+from f0care.config.operations import AlarmsConfig, MetricsConfig, RetentionConfig
 from f0care.config.questions import GuidanceConfig, QuestionConfig
 from f0care.config.sections import (
     DatabaseConfig,
@@ -88,6 +89,9 @@ class Config(Model):
     )
     guidance: tuple[GuidanceConfig, ...] = Field(default_factory=lambda: _defaults(GuidanceConfig, DEFAULT_GUIDANCE))
     texts: TextsConfig = Field(default_factory=TextsConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    alarms: AlarmsConfig = Field(default_factory=AlarmsConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
     @property
     def webhook_auth_token(self) -> str:
@@ -95,6 +99,11 @@ class Config(Model):
         if self.gateway.provider == "twilio":
             return self.gateway.twilio.auth_token
         return self.gateway.dev_auth_token
+
+    @property
+    def alarm_recipients(self) -> tuple[str, ...]:
+        """Who gets the operator alarms: `alarms.notify`, or else the on-call list."""
+        return self.alarms.notify or tuple(person.phone for person in self.escalation.oncall)
 
     @model_validator(mode="after")
     def _unique(self) -> Config:
