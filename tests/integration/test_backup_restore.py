@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from f0care.cli import main
 from models import migrate
@@ -84,7 +84,7 @@ def test_a_backup_taken_during_writes_restores_every_row_committed_before_it(
     target = make_engine(target_url)
     try:
         with Session(target) as session:
-            restored = list(session.scalars(select(Contact.phone).order_by(Contact.phone)))
+            restored = list(session.scalars(select(col(Contact.phone)).order_by(col(Contact.phone))))
         assert restored[: len(before)] == before  # every row committed before the backup
         assert restored == writer.committed[: len(restored)]  # a snapshot: no gap, nothing half-written
         assert len(restored) < len(writer.committed)
