@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from f0care.cli.common import EXIT_CONFIG, load
+from f0care.cli.common import EXIT_CONFIG, load, prepare_database
+from f0care.cli.output import operator, show
+from f0care.ops_settings import retention_policy
 from models.backup import BackupError, ToolFailed, backup, restore
+from models.clock import utcnow
+from models.db import make_engine
+from models.retention import purge
 
 
 def register(main: click.Group) -> None:
     """Add the data commands to `main`."""
     main.add_command(backup_command)
     main.add_command(restore_command)
+    main.add_command(purge_command)
 
 
 @click.command("backup")
@@ -42,3 +51,34 @@ def restore_command(ctx: click.Context, path: Path) -> None:
         click.echo(f"restore {'failed' if isinstance(error, ToolFailed) else 'refused'}: {error}", err=True)
         ctx.exit(1 if isinstance(error, ToolFailed) else EXIT_CONFIG)
     click.echo(f"restored {path}; run `f0care db upgrade` if the backup is older than this version")
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="count what would be deleted; export and delete nothing")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@click.option("--by", default=None, help="who runs it (default: the OS user); kept with the counts")
+@click.pass_context
+def purge_command(ctx: click.Context, dry_run: bool, as_json: bool, by: str | None) -> None:
+    """Export, then delete, the records of patients closed more than retention.days_after_close days ago.
+
+    Messages, declarations, alerts and the patient go to a JSON-lines file in retention.export_dir,
+    then out of the database; only their counts stay (`operatoraction`).
+    """
+    config = load(ctx)
+    engine = make_engine(config.database.url)
+    prepare_database(engine)
+    policy = retention_policy(config)
+    who = operator(ctx, by)
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), disable=not sys.stderr.isatty(), transient=True) as bar:
+        task = bar.add_task("purge", total=None)
+        report = purge(engine, policy, utcnow(), dry_run=dry_run, by=who,
+                       progress=lambda done, total: bar.update(task, completed=done, total=total))  # fmt: skip
+    verb = "would delete" if dry_run else "deleted"
+    rows = [{"table": name, verb.replace(" ", "_"): count} for name, count in report.counts.items()]
+    show(rows, ("table", verb.replace(" ", "_")), as_json, "")
+    if not as_json:
+        closed = f"patients closed before {report.cutoff:%Y-%m-%d %H:%M} UTC"
+        click.echo(f"{verb} the records of {report.counts['patient']} {closed}")
+        if report.export is not None:
+            click.echo(f"exported first to {report.export} (owner-only; keep it encrypted, delete it when due)")
