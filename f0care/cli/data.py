@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from f0care.cli.common import EXIT_CONFIG, load, prepare_database
-from f0care.cli.output import operator, show
-from f0care.ops_settings import retention_policy
+from f0care.cli.output import local, operator, show
+from f0care.ops_settings import alarm_settings, retention_policy
+from models.alarm_checks import check_alarms, open_incidents
 from models.backup import BackupError, ToolFailed, backup, restore
 from models.clock import utcnow
 from models.db import make_engine
@@ -23,6 +24,7 @@ def register(main: click.Group) -> None:
     main.add_command(backup_command)
     main.add_command(restore_command)
     main.add_command(purge_command)
+    main.add_command(alarms)
 
 
 @click.command("backup")
@@ -82,3 +84,27 @@ def purge_command(ctx: click.Context, dry_run: bool, as_json: bool, by: str | No
         click.echo(f"{verb} the records of {report.counts['patient']} {closed}")
         if report.export is not None:
             click.echo(f"exported first to {report.export} (owner-only; keep it encrypted, delete it when due)")
+
+
+@click.group()
+def alarms() -> None:
+    """The operator alarms (sending failing, outbox lagging)."""
+
+
+@alarms.command("check")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@click.pass_context
+def alarms_check(ctx: click.Context, as_json: bool) -> None:
+    """Check once (what the every-minute job does): open or clear incidents, queue their SMS; list the open ones."""
+    config = load(ctx)
+    engine = make_engine(config.database.url)
+    prepare_database(engine)
+    settings = alarm_settings(config)
+    queued = check_alarms(engine, settings, utcnow())
+    rows = [
+        {"incident": kind, "since": local(since, config.service.timezone)}
+        for kind, since in open_incidents(engine).items()
+    ]
+    show(rows, ("incident", "since"), as_json, "no open incident")
+    if queued and not as_json:
+        click.echo(f"{len(queued)} alarm SMS queued to {', '.join(settings.notify)}")
