@@ -34,10 +34,8 @@ def outbound(runtime: Runtime, at: datetime, status: str, attempts: int = 0, err
 
 def alarm_sms(runtime: Runtime) -> list[tuple[str, str]]:
     with Session(runtime.db) as session:
-        rows = session.execute(
-            select(Message.phone, Message.body).where(Message.kind == "alarm").order_by(col(Message.id))
-        )
-        return [(phone, body) for phone, body in rows.all()]
+        query = select(col(Message.phone), col(Message.body)).where(col(Message.kind) == "alarm")
+        return [(phone, body) for phone, body in session.execute(query.order_by(col(Message.id))).all()]
 
 
 def test_sending_failing_for_ten_minutes_alarms_the_oncall_once_and_once_more_when_it_clears(
