@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, Response, jsonify
 
+from f0care import metrics, readiness
 from f0care.runtime import Runtime
 from models.db import ping
 from sms_gateway import twilio_webhook
@@ -21,6 +22,9 @@ def create_app(runtime: Runtime) -> Flask:
     twilio_webhook.install(
         app, runtime, config.webhook_auth_token, config.service.public_url, config.gateway.short_codes
     )
+
+    metrics.install(app, runtime)
+    readiness.install(app, runtime)
 
     @app.get("/healthz")
     def healthz() -> tuple[Response, int]:

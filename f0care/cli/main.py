@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import threading
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
-from sqlmodel import Session
 from werkzeug.serving import run_simple
 
-from dialogs.phones import normalize_phone
 from f0care.app import create_app
 from f0care.cli.common import EXIT_CONFIG, current_revision, load, prepare_database
 from f0care.cli.jobs import register as register_jobs
+from f0care.cli.ops import register as register_ops
+from f0care.cli.outbox import outbox
 from f0care.cli.simulator import run_simulator
 from f0care.cli.texts import register as register_texts
 from f0care.config.exposure import listening_problems
 from f0care.logs import setup_logging
 from f0care.runtime import build_runtime, job_context
-from models import store
 from models.db import make_engine
 from models.migrate import SchemaMismatch, current, upgrade
-from models.redact import redact
 from scheduler.leader import Leadership
 from scheduler.runner import start
 
@@ -42,6 +37,8 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 
 register_jobs(main)
 register_texts(main)
+register_ops(main)
+main.add_command(outbox)
 
 
 @main.command("check-config")
@@ -140,45 +137,6 @@ def simulate(ctx: click.Context, phone: str, show_all: bool) -> None:
     """A phone in the terminal: each line goes to the webhook as an SMS from PHONE."""
     config = load(ctx)
     sys.exit(run_simulator(config, phone, show_all, sys.stdin, interactive=sys.stdin.isatty()))
-
-
-@main.command()
-@click.option("--to", "to", default=None, help="only messages to this number")
-@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
-@click.option("--failed", is_flag=True, help="only messages that could not be delivered")
-@click.option("--limit", default=50, show_default=True, type=int)
-@click.pass_context
-def outbox(ctx: click.Context, to: str | None, as_json: bool, failed: bool, limit: int) -> None:
-    """The latest outbound messages (newest first)."""
-    config = load(ctx)
-    engine = make_engine(config.database.url)
-    prepare_database(engine)
-    number = normalize_phone(to, config.service.country) if to else None
-    if to and number is None:
-        click.echo(f'"{to}" is not a phone number; try e.g. 0912345678', err=True)
-        ctx.exit(EXIT_CONFIG)
-    zone = ZoneInfo(config.service.timezone)
-    with Session(engine) as session:
-        rows = store.outbox(session, number, limit, failed)
-    for m in rows:
-        body = redact(m.body) if m.sensitive else m.body
-        item: dict[str, Any] = {
-            "id": m.id,
-            "to": m.phone,
-            "kind": m.kind,
-            "status": m.status,
-            "created_at": m.created_at.isoformat(),
-            "segments": m.segments,
-            "body": body,
-            "error": m.error,
-            "error_code": m.error_code,
-            "attempts": m.attempts,
-        }
-        click.echo(
-            json.dumps(item, ensure_ascii=False)
-            if as_json
-            else f"#{m.id} {m.created_at.astimezone(zone):%Y-%m-%d %H:%M %z} {m.phone} [{m.kind}/{m.status}] {body}"
-        )
 
 
 if __name__ == "__main__":

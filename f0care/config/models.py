@@ -22,6 +22,7 @@ from f0care.config.fields import (
     region_of,
     secret_key_problem,
 )
+from f0care.config.operations import AlarmsConfig, MetricsConfig, RetentionConfig
 from f0care.config.questions import GuidanceConfig, QuestionConfig
 from f0care.config.sections import (
     DatabaseConfig,
@@ -91,6 +92,9 @@ class Config(Model):
     guidance: tuple[GuidanceConfig, ...] = Field(default_factory=lambda: _defaults(GuidanceConfig, DEFAULT_GUIDANCE))
     texts: TextsConfig = Field(default_factory=TextsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    alarms: AlarmsConfig = Field(default_factory=AlarmsConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
     @property
     def webhook_auth_token(self) -> str:
@@ -98,6 +102,11 @@ class Config(Model):
         if self.gateway.provider == "twilio":
             return self.gateway.twilio.auth_token
         return self.gateway.dev_auth_token
+
+    @property
+    def alarm_recipients(self) -> tuple[str, ...]:
+        """Who gets the operator alarms: `alarms.notify`, or else the on-call list."""
+        return self.alarms.notify or tuple(person.phone for person in self.escalation.oncall)
 
     @model_validator(mode="after")
     def _unique(self) -> Config:
