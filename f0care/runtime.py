@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dialogs import engine as dialog_engine
 from dialogs.program import OnCall, Program
 from f0care.config import Config, to_program
+from f0care.ops_settings import alarm_settings, retention_policy
 from f0care.rejections import store_rejected
 from f0care.service.inbound import receive, record_failed
 from models.clock import Clock, utcnow
@@ -109,8 +110,12 @@ def build_runtime(
 
 def job_context(runtime: Runtime) -> JobContext:
     """What the scheduled jobs need, from the config."""
-    schedule, oncall = schedule_of(runtime.config)
-    return JobContext(runtime.db, runtime.program, schedule, oncall, runtime.outbox.notify)
+    config = runtime.config
+    schedule, oncall = schedule_of(config)
+    retention = retention_policy(config) if config.retention.enabled else None
+    return JobContext(
+        runtime.db, runtime.program, schedule, oncall, runtime.outbox.notify, alarm_settings(config), retention
+    )
 
 
 def schedule_of(config: Config) -> tuple[Schedule, tuple[OnCall, ...]]:

@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 
 from dialogs.program import OnCall, Program
 from dialogs.rules.settings import RuleSettings
+from models.alarm_checks import AlarmSettings
+from models.retention import RetentionPolicy
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class JobContext:
     schedule: Schedule
     oncall: tuple[OnCall, ...] = ()
     deliver: Callable[[Iterable[int]], None] = field(default=lambda ids: None)
+    alarms: AlarmSettings | None = None  # the operator alarms (outbox failing or lagging)
+    retention: RetentionPolicy | None = None  # the daily purge, when `retention.enabled`
 
     @property
     def rules(self) -> RuleSettings:

@@ -11,6 +11,8 @@ from dialogs.rules import ladder, monitoring_end, pending, silent_days
 from dialogs.rules.effects import AskForTest, Escalate, PostponeTest, RaiseOnce, ScheduledEffect
 from dialogs.rules.household import FanOutRule, MorningPrompt, Reminder
 from dialogs.rules.settings import RuleSettings
+from models.alarm_checks import check_alarms
+from models.retention import purge
 from scheduler import queries
 from scheduler.context import JobContext, parse_hhmm
 
@@ -42,7 +44,28 @@ class FanOut:
     quiet: bool = True
 
 
-AnyJob = Job[Any] | FanOut
+@dataclass(frozen=True)
+class Task:
+    """An operator's job with no patient rule: it reads, decides and writes itself, returns outbox ids."""
+
+    name: str
+    cron: dict[str, str]
+    about: str
+    run: Callable[[JobContext, datetime], list[int]]
+    quiet: bool = False
+
+
+AnyJob = Job[Any] | FanOut | Task
+
+
+def _alarms(ctx: JobContext, now: datetime) -> list[int]:
+    return check_alarms(ctx.db, ctx.alarms, now) if ctx.alarms is not None else []
+
+
+def _purge(ctx: JobContext, now: datetime) -> list[int]:
+    if ctx.retention is not None:
+        purge(ctx.db, ctx.retention, now)
+    return []
 
 
 def daily(hhmm: str) -> dict[str, str]:
@@ -107,6 +130,10 @@ def jobs(ctx: JobContext) -> dict[str, AnyJob]:
             query=queries.waiting_registrations,
             rule=pending.remind,
         ),
+    ]
+    table += [
+        Task("alarms", {"minute": "*"}, "SMS the operators when sending fails or lags (alarms:)", _alarms),
+        Task("retention", daily("03:30"), "export then delete records closed long ago (retention:)", _purge),
     ]
     for extra in s.checkins[1:]:
         name = f"checkin-{extra.replace(':', '')}"

@@ -21,7 +21,7 @@ from dialogs.rules.household import still_due
 from models.apply_scheduled import Done, apply_scheduled
 from models.scheduled import claim_keys
 from scheduler.context import JobContext, JobReport
-from scheduler.jobs import AnyJob, FanOut, Job, jobs
+from scheduler.jobs import AnyJob, FanOut, Job, Task, jobs
 
 log = logging.getLogger("f0care.scheduler")
 _CONTEXT: JobContext | None = None  # the running process's jobs context (jobs are stored by name)
@@ -54,6 +54,10 @@ def execute(job: AnyJob, ctx: JobContext, now: datetime) -> JobReport:
             _fan_out(job, ctx, now, report)
         case Job():
             _run(job, ctx, now, report)
+        case Task():
+            ids = job.run(ctx, now)
+            ctx.deliver(ids)
+            report.queued += len(ids)
     return report
 
 

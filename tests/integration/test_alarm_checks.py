@@ -13,11 +13,13 @@ from sqlmodel import Session, col
 from f0care.cli import main
 from f0care.config.operations import AlarmsConfig
 from f0care.ops_settings import alarm_settings
-from f0care.runtime import Runtime
+from f0care.runtime import Runtime, job_context
 from models.alarm_checks import check_alarms, open_incidents
 from models.tables import Message
+from scheduler.jobs import jobs
+from scheduler.runner import run_named
 from tests.integration.test_cli import SHIPPED, SHIPPED_DB
-from tests.support.fakes import Clock
+from tests.support.fakes import Clock, RecordingSender
 
 ONCALL = "+84912000099"  # escalation.oncall in the shipped config
 
@@ -81,3 +83,14 @@ def test_alarms_check_on_the_command_line_lists_the_open_incidents(tmp_path: Pat
     config.write_text(SHIPPED.replace(SHIPPED_DB, f'url: "sqlite:///{tmp_path / "f0care.db"}"'), encoding="utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "alarms", "check"], env={"DATABASE_URL": None})
     assert result.exit_code == 0 and "no open incident" in result.output, result.output
+
+
+def test_the_scheduler_runs_the_alarm_check_every_minute_and_sends_what_it_queues(
+    runtime: Runtime, clock: Clock, sender: RecordingSender
+) -> None:
+    context = job_context(runtime)
+    assert jobs(context)["alarms"].cron == {"minute": "*"}
+    outbound(runtime, clock(), "queued", attempts=2, error="HTTP 503 from the provider")
+    report = run_named(context, "alarms", clock() + timedelta(minutes=10))
+    assert report.queued == 1
+    assert any("CANH BAO gui SMS bi loi" in text for text in sender.sent[ONCALL])
