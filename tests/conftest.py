@@ -106,8 +106,8 @@ def sender() -> RecordingSender:
 
 
 @pytest.fixture
-def runtime(config: Config, db: Engine, sender: RecordingSender, clock: Clock) -> Iterator[Runtime]:
-    yield build_runtime(config, sender=sender, db=db, clock=clock)
+def runtime(config: Config, db: Engine, sender: RecordingSender, clock: Clock) -> Runtime:
+    return build_runtime(config, sender=sender, db=db, clock=clock)
 
 
 @pytest.fixture

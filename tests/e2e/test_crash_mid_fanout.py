@@ -126,7 +126,8 @@ def test_a_fanout_killed_midway_and_run_again_gives_each_patient_exactly_one_pro
         )
         keys = db.execute("SELECT count(DISTINCT dedupe_key), count(*) FROM message WHERE kind = 'prompt'").fetchone()
         patients = {row[0] for row in db.execute("SELECT id FROM patient")}
-    assert set(per_patient) == patients and set(per_patient.values()) == {1}
+    assert set(per_patient) == patients
+    assert set(per_patient.values()) == {1}
     assert keys == (PATIENTS, PATIENTS)
     left = prompt_statuses(db_path)
     assert left.get("queued", 0) == 0, (

@@ -49,7 +49,8 @@ def add_active_patient(url: str) -> None:
     runtime = build_runtime(config, sender=RecordingSender())
     try:
         reply = runtime.receive(InboundSms(DOCTOR, "DK 0987654321 Nguyen Van An, 1980, Tran Phu", "SMsetup"))
-        assert reply.reply and "Da dang ky" in reply.reply, reply
+        assert reply.reply, reply
+        assert "Da dang ky" in reply.reply, reply
     finally:
         runtime.db.dispose()
 

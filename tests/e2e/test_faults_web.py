@@ -196,7 +196,8 @@ def test_a_web_worker_killed_during_a_burst_loses_no_answered_message_and_is_rep
 
     # gunicorn has replaced the killed worker, and the service answers again.
     pids = web.gunicorn.wait_ready(replaced=victim)
-    assert victim not in pids and len(pids) == 3
+    assert victim not in pids
+    assert len(pids) == 3
     with requests.Session() as http:
         for i in range(6):
             assert "1/7" in web.hook.sms(f"+84987650{i:03d}", "DK", http=http)
@@ -246,7 +247,9 @@ def test_twenty_messages_from_one_phone_at_once_are_all_recorded_and_answered(st
 
     assert [status for status, _ in answers] == [200] * 20, answers
     for _, reply in answers:
-        assert "Da ghi" in reply and code in reply and "binh thuong" in reply, reply
+        assert "Da ghi" in reply, reply
+        assert code in reply, reply
+        assert "binh thuong" in reply, reply
     with Session(web.db) as session:
         inbound = session.exec(select(Message).where(Message.phone == patient, Message.direction == "in")).all()
         assert sorted(m.provider_sid or "" for m in inbound) == sorted(p["MessageSid"] for p in batch)
@@ -287,7 +290,8 @@ def test_twenty_wrong_codes_at_once_use_up_the_five_tries_one_by_one(start_web: 
     assert sum(n for r, n in replies.items() if r.startswith("Sai ma 5 lan")) == 1, replies
     with Session(web.db) as session:
         contact = session.get(Contact, phone)
-        assert contact is not None and contact.state == "idle", contact
+        assert contact is not None, contact
+        assert contact.state == "idle", contact
         inbound = session.exec(select(func.count()).where(Message.phone == phone, Message.direction == "in")).one()
         assert inbound == len(REGISTRATION) + 20
     no_failed_inbound(web.db)
@@ -310,7 +314,8 @@ def test_the_same_message_sid_five_times_at_once_is_handled_once(start_web: Star
         assert code in texts.pop()
         with Session(web.db) as session:
             inbound = session.exec(select(Message).where(Message.provider_sid == params["MessageSid"])).all()
-            assert len(inbound) == 1 and inbound[0].status == "replied", inbound
+            assert len(inbound) == 1, inbound
+            assert inbound[0].status == "replied", inbound
             replies = session.exec(select(Message).where(Message.in_reply_to == inbound[0].id)).all()
             assert [m.body for m in replies] == [answers[0][1]]
             row = session.exec(select(Patient).where(Patient.code == code)).one()
@@ -361,6 +366,7 @@ def test_two_staff_accepting_the_same_patient_at_once_have_one_winner(start_web:
             row = session.exec(select(Patient).where(Patient.code == code)).one()
             assert (row.status, row.decided_by) == ("active", winner)
             welcomes = session.exec(select(Message).where(Message.phone == phone, Message.kind == "welcome")).all()
-            assert len(welcomes) == 1 and welcomes[0].status == "queued", welcomes
+            assert len(welcomes) == 1, welcomes
+            assert welcomes[0].status == "queued", welcomes
             assert code in welcomes[0].body
     no_failed_inbound(web.db)

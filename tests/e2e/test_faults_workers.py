@@ -145,7 +145,8 @@ def assert_each_sent_once(db: Engine, stub: TwilioStub, wanted: set[tuple[str, s
     assert Counter(m.status for m in rows) == {"sent": len(wanted)}
     for row in rows:
         assert row.provider_sid == sid_of[(row.phone, row.body)], row
-        assert row.sent_at is not None and row.claimed_by is None, row
+        assert row.sent_at is not None, row
+        assert row.claimed_by is None, row
     return rows
 
 

@@ -66,10 +66,13 @@ def test_serve_beyond_loopback_with_the_console_provider_refuses_to_start(tmp_pa
     refused = f0care(config, "serve", "--host", "0.0.0.0", "--port", str(free_port()), env=without_secret())
     assert refused.returncode == 2, refused
     assert "--host 0.0.0.0: with gateway.provider console" in refused.stderr
-    assert "--insecure-dev" in refused.stderr and "service.secret_key: is unset" in refused.stderr
+    assert "--insecure-dev" in refused.stderr
+    assert "service.secret_key: is unset" in refused.stderr
     insecure = f0care(config, "serve", "--host", "0.0.0.0", "--insecure-dev", env=without_secret())
-    assert insecure.returncode == 2 and "--host" not in insecure.stderr
-    assert "service.secret_key: is unset" in insecure.stderr and "F0CARE_SECRET_KEY" in insecure.stderr
+    assert insecure.returncode == 2
+    assert "--host" not in insecure.stderr
+    assert "service.secret_key: is unset" in insecure.stderr
+    assert "F0CARE_SECRET_KEY" in insecure.stderr
 
 
 def test_serve_beyond_loopback_starts_with_insecure_dev_and_a_secret_key(tmp_path: Path, procs: Processes) -> None:
@@ -82,13 +85,15 @@ def test_gunicorn_workers_refuse_to_boot_on_all_interfaces_with_the_console_prov
     command = [script("gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "f0care.wsgi:app"]
     done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode != 0
-    assert "refusing to start" in done.stderr and "--insecure-dev" in done.stderr
+    assert "refusing to start" in done.stderr
+    assert "--insecure-dev" in done.stderr
 
 
 def test_check_config_reports_a_public_url_with_a_query_string(tmp_path: Path) -> None:
     done = f0care(console_config(tmp_path, public_url="https://f0.example.vn/?key=1"), "check-config")
     assert done.returncode == 2
-    assert "service.public_url:" in done.stderr and "query string" in done.stderr
+    assert "service.public_url:" in done.stderr
+    assert "query string" in done.stderr
 
 
 def test_a_worker_logs_json_lines_and_masks_a_provider_error_quoting_the_full_number(

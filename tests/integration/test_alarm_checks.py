@@ -48,9 +48,11 @@ def test_sending_failing_for_ten_minutes_alarms_the_oncall_once_and_once_more_wh
     failing = outbound(runtime, clock(), "queued", attempts=2, error="HTTP 503 from the provider")
     assert check_alarms(runtime.db, settings, clock() + timedelta(minutes=9)) == []
     queued = check_alarms(runtime.db, settings, clock() + timedelta(minutes=10))
-    assert len(queued) == 1 and list(open_incidents(runtime.db)) == ["sending"]
+    assert len(queued) == 1
+    assert list(open_incidents(runtime.db)) == ["sending"]
     [(to, text)] = alarm_sms(runtime)
-    assert to == ONCALL and "CANH BAO gui SMS bi loi" in text
+    assert to == ONCALL
+    assert "CANH BAO gui SMS bi loi" in text
     for later in (11, 12, 12):  # still failing, and two checkers at the same minute
         assert check_alarms(runtime.db, settings, clock() + timedelta(minutes=later)) == []
     with Session(runtime.db) as session:
@@ -82,7 +84,8 @@ def test_alarms_check_on_the_command_line_lists_the_open_incidents(tmp_path: Pat
     config = tmp_path / "config.yaml"
     config.write_text(SHIPPED.replace(SHIPPED_DB, f'url: "sqlite:///{tmp_path / "f0care.db"}"'), encoding="utf-8")
     result = CliRunner().invoke(main, ["--config", str(config), "alarms", "check"], env={"DATABASE_URL": None})
-    assert result.exit_code == 0 and "no open incident" in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert "no open incident" in result.output, result.output
 
 
 def test_the_scheduler_runs_the_alarm_check_every_minute_and_sends_what_it_queues(

@@ -88,7 +88,8 @@ def test_a_backup_taken_during_writes_restores_every_row_committed_before_it(
         assert restored[: len(before)] == before  # every row committed before the backup
         assert restored == writer.committed[: len(restored)]  # a snapshot: no gap, nothing half-written
         assert len(restored) < len(writer.committed)
-        assert migrate.current(target) == migrate.head() and not migrate.check_models_match(target)
+        assert migrate.current(target) == migrate.head()
+        assert not migrate.check_models_match(target)
     finally:
         target.dispose()
     assert (tmp_path / "f0care.backup").stat().st_mode & 0o077 == 0  # health data: owner only
@@ -117,7 +118,8 @@ def test_the_commands_back_up_and_restore_and_explain_a_refusal(tmp_path: Path) 
     runner = CliRunner()
     assert runner.invoke(main, ["--config", str(live), "db", "upgrade"], env=env).exit_code == 0
     made = runner.invoke(main, ["--config", str(live), "backup", str(tmp_path / "b.sqlite")], env=env)
-    assert made.exit_code == 0 and "backup written" in made.output, made.output
+    assert made.exit_code == 0, made.output
+    assert "backup written" in made.output, made.output
     assert runner.invoke(main, ["--config", str(copy), "restore", str(tmp_path / "b.sqlite")], env=env).exit_code == 0
     assert_refused(runner.invoke(main, ["--config", str(live), "restore", str(tmp_path / "b.sqlite")], env=env),
                    "is not empty", "new, empty database")  # fmt: skip

@@ -31,7 +31,8 @@ def test_a_patient_sms_cannot_reach_is_in_the_digest_until_staff_say_they_called
     code = enrol(phone, "0987000001", "Nguyen Van An")
     with Session(runtime.db) as s:
         welcome = s.exec(select(Message).where(Message.phone == AN, Message.direction == "out")).first()
-    assert welcome is not None and welcome.provider_sid
+    assert welcome is not None
+    assert welcome.provider_sid
     assert post_status(client, config, welcome.provider_sid, "undelivered", "30003") == 204
 
     jobs = job_context(runtime)

@@ -62,8 +62,10 @@ def test_check_config_accepts_the_shipped_demo_and_summarises_it(config_file: Pa
     config = load_config(config_file, environ={})
     staff = sum(len(c.staff) for c in config.clinics)
     assert "config OK" in result.output
-    assert f"{len(config.clinics)} clinics" in result.output and f"{staff} staff" in result.output
-    assert "gateway console" in result.output and "sqlite" in result.output
+    assert f"{len(config.clinics)} clinics" in result.output
+    assert f"{staff} staff" in result.output
+    assert "gateway console" in result.output
+    assert "sqlite" in result.output
 
 
 def test_check_config_reports_bad_yaml_with_its_line_and_exit_2(config_file: Path) -> None:
@@ -109,7 +111,8 @@ def test_simulate_sends_piped_lines_and_prints_the_replies(config_file: Path) ->
     result = run(config_file, "simulate", "--phone", "0912345678", input="DK\nNguyen Van An\n")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "> DK" in lines and "> Nguyen Van An" in lines
+    assert "> DK" in lines
+    assert "> Nguyen Van An" in lines
     assert any(line.startswith("< ") and "1/7" in line for line in lines)
     assert any(line.startswith("< ") and "2/7" in line for line in lines)
 
@@ -129,7 +132,8 @@ def registered(config_file: Path) -> str:
     found = re.search(r"^< .*\b(\d{6})\b", first.output, re.MULTILINE)
     assert found, first.output  # the OTP SMS to the simulated phone is printed
     second = run(config_file, "simulate", "--phone", "0912345678", input=found.group(1) + "\n")
-    assert second.exit_code == 0 and "Tram Y te phuong Tran Phu" in second.output, second.output
+    assert second.exit_code == 0, second.output
+    assert "Tram Y te phuong Tran Phu" in second.output, second.output
     return found.group(1)
 
 
@@ -138,7 +142,8 @@ def test_outbox_json_prints_one_object_per_line(config_file: Path) -> None:
     result = run(config_file, "outbox", "--json")
     assert result.exit_code == 0, result.output
     items = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
-    assert items and all({"id", "to", "kind", "status", "created_at", "body"} <= item.keys() for item in items)
+    assert items
+    assert all({"id", "to", "kind", "status", "created_at", "body"} <= item.keys() for item in items)
     kinds = {item["kind"] for item in items}
     assert {"otp", "staff"} <= kinds
     assert {item["to"] for item in items if item["kind"] == "staff"} == {"+84912000001", "+84912000002", "+84912000003"}

@@ -34,16 +34,21 @@ def test_a_patient_registers_is_accepted_and_a_red_answer_reaches_every_staff_me
     code = register(patient)
     assert "Tram Y te phuong Tran Phu" in patient.last_reply()
     request = doctor.last_sms()
-    assert f"DUYET {code}" in request and "Nguyen Van An" in request and "benh man tinh" in request
+    assert f"DUYET {code}" in request
+    assert "Nguyen Van An" in request
+    assert "benh man tinh" in request
 
     assert "Da duyet" in doctor.send(f"duyet {code.lower()}")
     assert f"Ma BN: {code}" in patient.last_sms()
 
     reply = patient.send("94 24 86 37,5 0 0")
-    assert "115" in reply and "SpO2 thap (94%)" in reply
+    assert "115" in reply
+    assert "SpO2 thap (94%)" in reply
     for staff in (DOCTOR, NURSE):
         alert = phone(staff).last_sms()
-        assert "CANH BAO DO" in alert and f"OK {code}" in alert and "SpO2 94" in alert
+        assert "CANH BAO DO" in alert
+        assert f"OK {code}" in alert
+        assert "SpO2 94" in alert
 
     assert "Da nhan 1 canh bao" in doctor.send(f"OK {code}")
     assert "BS Lan" in patient.last_sms()
@@ -51,7 +56,8 @@ def test_a_patient_registers_is_accepted_and_a_red_answer_reaches_every_staff_me
         alert_row = s.exec(select(Alert)).one()
         assert alert_row.acknowledged_by == "BS Lan"
         declaration = s.exec(select(Declaration)).one()
-        assert declaration.complete and declaration.level == "red"
+        assert declaration.complete
+        assert declaration.level == "red"
         assert declaration.answers["temperature"] == 37.5
 
 
@@ -75,4 +81,6 @@ def test_staff_register_a_patient_directly_and_the_patient_gets_the_welcome(
     assert "Ma BN" in phone(PATIENT).last_sms()
     with Session(runtime.db) as s:
         row = s.exec(select(Patient)).one()
-        assert row.status == "active" and row.phone == PATIENT and row.decided_by == "BS Lan"
+        assert row.status == "active"
+        assert row.phone == PATIENT
+        assert row.decided_by == "BS Lan"

@@ -56,7 +56,8 @@ def test_an_undelivered_receipt_keeps_the_error_code(
     assert sid
     post_status(client, config, sid, "undelivered", "30003")
     row = sent_otp(runtime)
-    assert row.status == "undelivered" and row.error_code == 30003
+    assert row.status == "undelivered"
+    assert row.error_code == 30003
 
 
 def test_a_receipt_with_a_forged_signature_is_refused(client: FlaskClient) -> None:

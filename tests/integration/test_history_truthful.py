@@ -29,7 +29,8 @@ def test_a_partial_answer_after_a_complete_one_does_not_hide_the_day(
     history = patient.send("LS")
 
     assert history.startswith(f"LS {code}")
-    assert "25/11 98 18 86 37 0 0 xanh" in history and "25/11 97" not in history
+    assert "25/11 98 18 86 37 0 0 xanh" in history
+    assert "25/11 97" not in history
     assert "26/11 97 ? ? ? ? ? xanh (chua du)" in history
 
 
@@ -42,5 +43,8 @@ def test_days_before_monitoring_began_are_not_listed_as_missed(
     patient.send("98 18 86 37 0 0")  # Fri 27/11
     history = patient.send("LS")
 
-    assert "27/11 98 18 86 37 0 0 xanh" in history and "26/11 -" in history and "25/11 -" in history
-    assert "24/11" not in history and "21/11" not in history
+    assert "27/11 98 18 86 37 0 0 xanh" in history
+    assert "26/11 -" in history
+    assert "25/11 -" in history
+    assert "24/11" not in history
+    assert "21/11" not in history

@@ -51,7 +51,8 @@ def test_a_retried_red_declaration_gets_the_same_reply_and_raises_one_alert(
     first = patient.send("93 18 86 37 0 0", sid="SM" + "r" * 32)
     again = patient.send("93 18 86 37 0 0", sid="SM" + "r" * 32)
 
-    assert first == again and "115" in first
+    assert first == again
+    assert "115" in first
     assert len(rows(runtime.db, Alert)) == 1
     assert len(rows(runtime.db, Declaration)) == 1
     assert [to for to, _ in sender.log[before:]] == list(TRAN_PHU_STAFF)
@@ -80,7 +81,8 @@ def test_a_retried_acceptance_sends_one_welcome(phone: Phones, runtime: Runtime)
     first = doctor.send(f"DUYET {code}", sid="SM" + "d" * 32)
     again = doctor.send(f"DUYET {code}", sid="SM" + "d" * 32)
 
-    assert first == again and "Da duyet" in first
+    assert first == again
+    assert "Da duyet" in first
     assert len([m for m in phone(PATIENT).inbox if f"Ma BN: {code}" in m]) == 1
     assert len(rows(runtime.db, Message, Message.kind == "welcome")) == 1
 
@@ -166,9 +168,12 @@ def test_a_stored_otp_message_keeps_no_code_once_delivered(
     code = otp_in(parent.last_sms())
 
     (stored,) = rows(runtime.db, Message, Message.kind == "otp")
-    assert stored.direction == "out" and stored.phone == PARENT and stored.status == "sent"
+    assert stored.direction == "out"
+    assert stored.phone == PARENT
+    assert stored.status == "sent"
     assert stored.sensitive
-    assert code not in stored.body and "******" in stored.body
+    assert code not in stored.body
+    assert "******" in stored.body
     assert "Tran Thi Binh" in stored.body
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,10 +36,10 @@ def samples(client: FlaskClient, **kwargs: object) -> dict[tuple[str, tuple[tupl
 
 
 @pytest.fixture
-def guarded(config: Config, db: Engine, sender: RecordingSender, clock: Clock) -> Iterator[FlaskClient]:
+def guarded(config: Config, db: Engine, sender: RecordingSender, clock: Clock) -> FlaskClient:
     """An app whose metrics need the bearer token "s3cret"."""
     with_token = config.model_copy(update={"metrics": MetricsConfig(token="s3cret")})
-    yield create_app(build_runtime(with_token, sender=sender, db=db, clock=clock)).test_client()
+    return create_app(build_runtime(with_token, sender=sender, db=db, clock=clock)).test_client()
 
 
 def test_metrics_count_what_the_database_holds(client: FlaskClient, phone: Callable[[str], Phone]) -> None:
@@ -84,13 +84,15 @@ def test_request_latency_is_a_histogram_per_route(client: FlaskClient) -> None:
 def test_without_a_token_metrics_are_served_on_loopback_only(client: FlaskClient) -> None:
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
     refused = client.get("/metrics", environ_base=ELSEWHERE)
-    assert refused.status_code == 403 and "metrics.token" in refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "metrics.token" in refused.get_data(as_text=True)
 
 
 def test_with_a_token_metrics_need_it_from_anywhere(guarded: FlaskClient) -> None:
     assert guarded.get("/metrics").status_code == 401  # loopback is not enough
     wrong = guarded.get("/metrics", headers={"Authorization": "Bearer nope"}, environ_base=ELSEWHERE)
-    assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"] == "Bearer"
+    assert wrong.status_code == 401
+    assert wrong.headers["WWW-Authenticate"] == "Bearer"
     right = {"Authorization": "Bearer s3cret"}
     assert ("f0care_outbox_queued", ()) in samples(guarded, headers=right, environ_base=ELSEWHERE)
 
@@ -106,7 +108,9 @@ def test_readyz_fails_when_the_oldest_queued_message_passes_the_alarm_threshold(
     assert client.get("/readyz").json == {"status": "ok", "outbox_oldest_seconds": 900}
     clock.advance(seconds=1)
     late = client.get("/readyz")
-    assert late.status_code == 503 and late.json is not None and late.json["status"] == "outbox lagging"
+    assert late.status_code == 503
+    assert late.json is not None
+    assert late.json["status"] == "outbox lagging"
     assert client.get("/healthz").status_code == 200  # still alive: liveness is not readiness
 
 
@@ -114,7 +118,8 @@ def test_readyz_and_metrics_say_so_when_the_database_is_gone(config: Config, tmp
     gone = make_engine(f"sqlite:///{tmp_path / 'missing' / 'f0care.db'}")
     client = create_app(build_runtime(config, sender=RecordingSender(), db=gone)).test_client()
     down = client.get("/readyz")
-    assert down.status_code == 503 and down.json == {"status": "database unreachable"}
+    assert down.status_code == 503
+    assert down.json == {"status": "database unreachable"}
     assert samples(client)[("f0care_database_up", ())] == 0
 
 
@@ -127,4 +132,5 @@ def test_the_dashboard_and_alert_rules_use_only_metrics_the_service_exports(
     docs = Path(__file__).resolve().parents[2] / "docs" / "ops"
     for path in (docs / "grafana-dashboard.json", docs / "prometheus-alerts.yml"):
         named = set(re.findall(r"\bf0care_[a-z_]+", path.read_text(encoding="utf-8")))
-        assert named and named <= exported, f"{path.name}: {sorted(named - exported)} are not exported"
+        assert named, f"{path.name}: {sorted(named - exported)} are not exported"
+        assert named <= exported, f"{path.name}: {sorted(named - exported)} are not exported"

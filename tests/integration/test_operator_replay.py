@@ -43,14 +43,20 @@ def test_a_failed_message_is_replayed_once_and_its_reply_is_queued_for_the_phone
     done = replay_failed_inbound(runtime.db, runtime.program, None, "ops-anh", clock())
     assert [(r.phone, r.outcome) for r in done] == [(PATIENT, "replied")]
     original = messages(runtime, status="replayed")
-    assert len(original) == 1 and original[0].provider_sid is None and "ops-anh" in (original[0].error or "")
+    assert len(original) == 1
+    assert original[0].provider_sid is None
+    assert "ops-anh" in (original[0].error or "")
     rerun = messages(runtime, provider_sid="SMfailed1")
-    assert len(rerun) == 1 and rerun[0].created_at == clock() - timedelta(hours=2)  # as received, not as replayed
+    assert len(rerun) == 1
+    assert rerun[0].created_at == clock() - timedelta(hours=2)
     reply = messages(runtime, kind="reply", in_reply_to=rerun[0].id)
-    assert [m.status for m in reply] == ["queued"] and reply[0].phone == PATIENT and reply[0].id in done[0].queued
+    assert [m.status for m in reply] == ["queued"]
+    assert reply[0].phone == PATIENT
+    assert reply[0].id in done[0].queued
     with Session(runtime.db) as session:
         contact = session.get(Contact, PATIENT)
-        assert contact is not None and contact.state != "idle"  # the registration started
+        assert contact is not None
+        assert contact.state != "idle"
     assert replay_failed_inbound(runtime.db, runtime.program, None, "ops-anh", clock()) == []
 
 
@@ -102,7 +108,8 @@ def test_retry_queues_undelivered_messages_again_but_never_a_one_time_code(runti
     queued = operations.retry_outbound(runtime.db, (), None, "ops-binh", clock())
     assert queued == [(alert, "+84912000001", "alert"), (welcome, PATIENT, "welcome")]
     requeued = messages(runtime, status="queued")
-    assert {m.id for m in requeued} == {alert, welcome} and all(m.attempts == 0 for m in requeued)
+    assert {m.id for m in requeued} == {alert, welcome}
+    assert all(m.attempts == 0 for m in requeued)
     assert [m.kind for m in messages(runtime, status="failed")] == ["otp"]
     with Session(runtime.db) as session:
         [action] = session.scalars(select(OperatorAction)).all()
@@ -122,13 +129,15 @@ def test_an_opt_out_is_listed_then_undone_with_who_and_why_recorded(
 ) -> None:
     phone(PATIENT).send("STOP")
     [listed] = operations.opted_out(runtime.db)
-    assert listed.phone == PATIENT and listed.since == clock()
+    assert listed.phone == PATIENT
+    assert listed.since == clock()
     assert operations.undo_optout(runtime.db, PATIENT, "ops-chi", "asked by phone", clock())
     assert operations.opted_out(runtime.db) == []
     with Session(runtime.db) as session:
         contact = session.get(Contact, PATIENT)
         [action] = session.scalars(select(OperatorAction)).all()
-    assert contact is not None and not contact.opted_out
+    assert contact is not None
+    assert not contact.opted_out
     assert (action.action, action.subject, action.by) == ("optout-undo", PATIENT, "ops-chi")
     assert action.details == {"reason": "asked by phone"}
     assert not operations.undo_optout(runtime.db, PATIENT, "ops-chi", "", clock())

@@ -95,11 +95,17 @@ def test_a_batch_of_mixed_outcomes_records_each_one_as_the_provider_answered(db:
     assert sorted(sender.log) == sorted(phones)
     assert {p: m.status for p, m in stored.items() if m.status != "sent"} == {transient: "queued", permanent: "failed"}
     for phone, m in stored.items():
-        assert m.attempts == 1 and m.claimed_by is None and m.claimed_at is None, m
+        assert m.attempts == 1, m
+        assert m.claimed_by is None, m
+        assert m.claimed_at is None, m
         if m.status == "sent":
-            assert m.provider_sid == f"SM{phone[1:]}" and m.sent_at is not None and m.error is None, m
-    assert stored[phones[20]].segments == 2 and stored[phones[0]].segments == 1
-    assert stored[transient].next_attempt_at is not None and stored[transient].error == "Twilio HTTP 503"
+            assert m.provider_sid == f"SM{phone[1:]}", m
+            assert m.sent_at is not None, m
+            assert m.error is None, m
+    assert stored[phones[20]].segments == 2
+    assert stored[phones[0]].segments == 1
+    assert stored[transient].next_attempt_at is not None
+    assert stored[transient].error == "Twilio HTTP 503"
     assert stored[permanent].error_code == 21211
     assert "123456" not in stored[otp].body
     with Session(db) as s:
@@ -203,7 +209,8 @@ def test_delivering_given_messages_inline_sends_them_all_across_batch_time_limit
         ids = [m.id for m in s.exec(select(Message)) if m.id is not None]
     sender = ScriptedSender(during=lambda to: clock.advance(seconds=0.3))
     Outbox(db, sender, clock=clock, batch_seconds=0.5).deliver(ids)
-    assert len(sender.log) == 12 and {m.status for m in rows(db).values()} == {"sent"}
+    assert len(sender.log) == 12
+    assert {m.status for m in rows(db).values()} == {"sent"}
 
 
 def queue_alert(db: Engine, clock: Clock, phone: str) -> None:

@@ -75,7 +75,8 @@ def test_a_transient_failure_waits_for_its_backoff_before_the_next_try(
     assert stub.messages == []
     clock.advance(minutes=2)
     outbox.deliver_pending()
-    assert len(stub.messages) == 1 and statuses(db) == {"+84987000001": "sent"}
+    assert len(stub.messages) == 1
+    assert statuses(db) == {"+84987000001": "sent"}
 
 
 def test_after_the_last_attempt_the_message_fails_and_says_why(db: Engine, stub: TwilioStub, clock: Clock) -> None:
@@ -87,7 +88,9 @@ def test_after_the_last_attempt_the_message_fails_and_says_why(db: Engine, stub:
         clock.advance(minutes=5)
     with Session(db) as s:
         message = s.exec(select(Message)).one()
-    assert message.status == "failed" and message.attempts == 2 and message.error
+    assert message.status == "failed"
+    assert message.attempts == 2
+    assert message.error
 
 
 @pytest.mark.parametrize("code", [21211, 21614, 30007])
@@ -129,7 +132,8 @@ def test_a_number_that_opted_out_at_the_provider_is_recorded_as_opted_out(
     outbox_for(db, stub, clock).deliver_pending()
     with Session(db) as s:
         contact = s.get(Contact, "+84987000001")
-    assert contact is not None and contact.opted_out
+    assert contact is not None
+    assert contact.opted_out
 
 
 def test_a_claim_left_by_a_dead_sender_is_released_after_the_timeout(

@@ -66,7 +66,8 @@ def test_an_unreachable_phone_in_a_receipt_flags_its_patient_call_needed(
     client: FlaskClient, config: Config, runtime: Runtime, phone: Phones, code: str
 ) -> None:
     sid = otp_to_patient(phone, runtime).provider_sid
-    assert sid and call_needed(runtime) == [False]
+    assert sid
+    assert call_needed(runtime) == [False]
     assert post_status(client, config, sid, "undelivered", code) == 204
     assert call_needed(runtime) == [True]
 
@@ -102,7 +103,8 @@ def test_21610_in_a_receipt_opts_the_number_out_as_an_inbound_stop_would(
     by_stop = rows(runtime.db, Contact, Contact.phone == UNKNOWN)[0]
 
     assert (by_receipt.opted_out, by_receipt.opted_out_at) == (by_stop.opted_out, by_stop.opted_out_at)
-    assert by_receipt.opted_out is True and by_receipt.opted_out_at is not None
+    assert by_receipt.opted_out is True
+    assert by_receipt.opted_out_at is not None
 
 
 def test_21610_for_a_number_that_never_wrote_makes_its_contact_opted_out(

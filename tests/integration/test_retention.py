@@ -57,17 +57,22 @@ def test_a_patient_closed_longer_ago_than_the_policy_is_exported_then_deleted(
     policy = RetentionPolicy(days_after_close=90, export_dir=tmp_path / "exports", batch_size=1)
     kept = {model: count(runtime, model, ACTIVE) for model in (Message, Declaration, Alert)}
     before = {model: count(runtime, model, CLOSED) for model in (Message, Declaration, Alert)}
-    assert before[Declaration] == 1 and before[Alert] == 1 and before[Message] >= 4
+    assert before[Declaration] == 1
+    assert before[Alert] == 1
+    assert before[Message] >= 4
     assert purge(runtime.db, policy, clock() + timedelta(days=89)).counts["patient"] == 0  # not yet
 
     dry = purge(runtime.db, policy, clock() + timedelta(days=91), dry_run=True)
     assert dry.counts == {"patient": 1, "message": before[Message], "declaration": 1, "alert": 1}
-    assert dry.export is None and count(runtime, Patient) == 2
+    assert dry.export is None
+    assert count(runtime, Patient) == 2
 
     seen: list[tuple[int, int]] = []
     report = purge(runtime.db, policy, clock() + timedelta(days=91), by="ops-anh", progress=lambda *p: seen.append(p))
-    assert report.counts == dry.counts and seen == [(1, 1)]
-    assert count(runtime, Patient) == 1 and {m: count(runtime, m, ACTIVE) for m in kept} == kept
+    assert report.counts == dry.counts
+    assert seen == [(1, 1)]
+    assert count(runtime, Patient) == 1
+    assert {m: count(runtime, m, ACTIVE) for m in kept} == kept
     with Session(runtime.db) as session:
         assert (
             session.scalars(
@@ -77,13 +82,16 @@ def test_a_patient_closed_longer_ago_than_the_policy_is_exported_then_deleted(
         )
         [action] = session.scalars(select(OperatorAction)).all()
     assert (action.action, action.by) == ("purge", "ops-anh")
-    assert action.details["patient"] == 1 and action.details["message"] == before[Message]
+    assert action.details["patient"] == 1
+    assert action.details["message"] == before[Message]
 
-    assert report.export is not None and report.export.stat().st_mode & 0o077 == 0
+    assert report.export is not None
+    assert report.export.stat().st_mode & 0o077 == 0
     lines = [json.loads(line) for line in report.export.read_text(encoding="utf-8").splitlines()]
     assert sum(line["table"] == "message" for line in lines) == before[Message]
     [exported] = [line["row"] for line in lines if line["table"] == "patient"]
-    assert exported["phone"] == CLOSED and exported["status"] == "discharged"
+    assert exported["phone"] == CLOSED
+    assert exported["status"] == "discharged"
     assert purge(runtime.db, policy, clock() + timedelta(days=91)).counts["patient"] == 0
 
 

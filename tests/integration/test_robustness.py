@@ -80,7 +80,8 @@ def sms(number: str, body: str) -> dict[str, str]:
 def assert_answered(status: int, twiml: str) -> None:
     assert status == 200, twiml
     messages = [m.text or "" for m in ElementTree.fromstring(twiml).iter("Message")]
-    assert messages and all(m.strip() for m in messages), twiml
+    assert messages, twiml
+    assert all(m.strip() for m in messages), twiml
 
 
 def assert_handled(status: int, twiml: str) -> None:

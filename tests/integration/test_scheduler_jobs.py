@@ -52,7 +52,8 @@ def test_every_active_patient_gets_one_morning_prompt_even_when_the_job_runs_twi
     assert (first.queued, second.queued) == (2, 0)
     for number in ("+84987000001", "+84987000002"):
         (prompt,) = prompts_to(sender, number)
-        assert len(prompt) <= 160 and "26/11" in prompt
+        assert len(prompt) <= 160
+        assert "26/11" in prompt
 
 
 def test_an_opted_out_phone_gets_no_prompt_and_start_brings_it_back(
@@ -82,7 +83,8 @@ def test_no_scheduled_message_is_sent_in_quiet_hours(
 ) -> None:
     enrol(phone, "0987000001", "Nguyen Van An")
     report = run_named(jobs, "morning-prompts", local(26, "22:30"))
-    assert report.skipped == "quiet hours" and prompts_to(sender, "+84987000001") == []
+    assert report.skipped == "quiet hours"
+    assert prompts_to(sender, "+84987000001") == []
 
 
 def test_the_reminder_goes_only_to_patients_without_todays_declaration(
@@ -106,9 +108,11 @@ def test_the_deadline_digest_tells_staff_who_has_not_declared_in_at_most_two_seg
     phone("+84987000100").send("98 18 86 37 0 0")
     run_named(jobs, "deadline", local(26, "10:00"))
     digest = [t for t in sender.sent[DOCTOR] if "26/11" in t and "da khai bao" in t]
-    assert digest and "da khai bao 1/40" in digest[0]
+    assert digest
+    assert "da khai bao 1/40" in digest[0]
     parts = [t for t in sender.sent[DOCTOR] if "26/11" in t or "Chua KB" in t or "f0care report" in t]
-    assert 1 <= len(parts) <= 3 and all(len(p) <= 306 for p in parts)
+    assert 1 <= len(parts) <= 3
+    assert all(len(p) <= 306 for p in parts)
     assert "f0care report" in parts[-1]
 
 
@@ -211,10 +215,12 @@ def test_no_answer_to_the_rapid_test_keeps_monitoring_to_day_ten(
     run_named(jobs, "end-of-monitoring", datetime(2026, 12, 3, 1, 0, tzinfo=UTC))  # no answer
     with Session(runtime.db) as s:
         patient = s.exec(select(Patient)).one()
-    assert patient.monitor_until == datetime(2026, 12, 5).date() and patient.status == "active"
+    assert patient.monitor_until == datetime(2026, 12, 5).date()
+    assert patient.status == "active"
     run_named(jobs, "end-of-monitoring", datetime(2026, 12, 5, 1, 0, tzinfo=UTC))
     asks = [t for t in sender.sent["+84987000001"] if "test nhanh" in t]
-    assert len(asks) == 2 and "ngay 10" in asks[-1]
+    assert len(asks) == 2
+    assert "ngay 10" in asks[-1]
 
 
 def test_every_scheduled_message_is_stored_with_its_key(
@@ -226,7 +232,10 @@ def test_every_scheduled_message_is_stored_with_its_key(
         row = s.exec(select(Message).where(Message.kind == "prompt")).one()
         patient = s.exec(select(Patient)).one()
         sent = s.get(ScheduledSend, f"prompt:2026-11-26:07:00:{patient.id}")
-    assert sent is not None and sent.message_id == row.id and row.status == "sent" and row.priority == 1
+    assert sent is not None
+    assert sent.message_id == row.id
+    assert row.status == "sent"
+    assert row.priority == 1
 
 
 def test_a_patient_added_to_a_household_after_the_prompt_gets_it_on_a_re_run_and_nobody_twice(
@@ -238,7 +247,8 @@ def test_a_patient_added_to_a_household_after_the_prompt_gets_it_on_a_re_run_and
     run_named(jobs, "morning-prompts", local(26, "07:00"))
     prompts = [t for t in sender.sent["+84987000003"] if "26/11" in t]
     assert len(prompts) == 2
-    assert first not in prompts[1] and (second in prompts[1] or "Hom nay" in prompts[1])
+    assert first not in prompts[1]
+    assert second in prompts[1] or "Hom nay" in prompts[1]
 
 
 def test_xong_waits_for_ok_so_an_open_alert_keeps_climbing_and_a_discharged_patient_stops(

@@ -256,7 +256,8 @@ def stop_with_missed_run(jobs: JobContext, missed_by: timedelta) -> datetime:
     scheduler = start(jobs)
     try:
         first = scheduler.get_job("morning-prompts")
-        assert first is not None and first.next_run_time > datetime.now(UTC)
+        assert first is not None
+        assert first.next_run_time > datetime.now(UTC)
     finally:
         scheduler.shutdown(wait=True)
     missed: datetime = first.next_run_time - timedelta(days=1)  # the run the service was down for
@@ -332,6 +333,7 @@ def test_restarting_with_an_unchanged_schedule_keeps_the_stored_missed_run(
     try:
         runner.install(scheduler, jobs)
         job = scheduler.get_job("morning-prompts")
-        assert job is not None and job.next_run_time == missed
+        assert job is not None
+        assert job.next_run_time == missed
     finally:
         scheduler.shutdown(wait=True)

@@ -28,15 +28,19 @@ def test_xong_and_tiep_wait_until_a_red_alert_is_acknowledged(
 
     for command in (f"XONG {code}", f"TIEP {code} 3"):
         refused = nurse.send(command)
-        assert "canh bao do chua ai nhan" in refused and "SpO2 93" in refused and "08:00" in refused
+        assert "canh bao do chua ai nhan" in refused
+        assert "SpO2 93" in refused
+        assert "08:00" in refused
         assert f"Gui OK {code} truoc" in refused
     (row,) = rows(runtime.db, Patient, Patient.code == code)
-    assert row.status == "active" and row.ended_at is None
+    assert row.status == "active"
+    assert row.ended_at is None
 
     assert "Da nhan 1 canh bao" in doctor.send(f"OK {code}")  # 08:05
     clock.advance(minutes=10)
     second = nurse.send(f"OK {code}")
-    assert "BS Lan" in second and "08:05" in second
+    assert "BS Lan" in second
+    assert "08:05" in second
     assert "Da ket thuc" in nurse.send(f"XONG {code}")
     (row,) = rows(runtime.db, Patient, Patient.code == code)
     assert row.status == "discharged"
@@ -77,4 +81,5 @@ def test_monitoring_ended_by_the_service_still_closes_the_open_alerts(
         apply_effects(session, [EndMonitoring(code, "auto")], clock())
         session.commit()
     (alert,) = rows(runtime.db, Alert)
-    assert alert.acknowledged_at is not None and alert.acknowledged_by == "auto (closed)"
+    assert alert.acknowledged_at is not None
+    assert alert.acknowledged_by == "auto (closed)"

@@ -37,7 +37,9 @@ def test_failures_shorter_than_the_threshold_raise_nothing() -> None:
 
 def test_failures_for_the_threshold_open_one_sending_incident_with_its_sms() -> None:
     [effect] = decide(failing_since(0), {}, LIMITS, minutes(10), VI)
-    assert isinstance(effect, OpenIncident) and effect.kind == SENDING and effect.since == T0
+    assert isinstance(effect, OpenIncident)
+    assert effect.kind == SENDING
+    assert effect.since == T0
     assert effect.text.startswith("F0 Hai Duong: CANH BAO gui SMS bi loi tu 08:00 25/11 (10 phut)")
     assert effect.text.isascii()
 
@@ -63,19 +65,23 @@ def test_one_bad_number_is_not_an_outage() -> None:
 def test_the_earliest_provider_failure_is_when_the_incident_began() -> None:
     seen = Observation(None, None, (Failure(minutes(5), 20003), Failure(minutes(2), None), Failure(minutes(0), 21211)))
     [effect] = decide(seen, {}, LIMITS, minutes(12), VI)
-    assert isinstance(effect, OpenIncident) and effect.since == minutes(2)
+    assert isinstance(effect, OpenIncident)
+    assert effect.since == minutes(2)
 
 
 def test_a_queue_older_than_the_lag_threshold_opens_a_lag_incident_and_clears_when_it_drains() -> None:
     assert decide(Observation(minutes(0), minutes(14)), {}, LIMITS, minutes(15), VI) == ()
     [opened] = decide(Observation(minutes(0), minutes(14)), {}, LIMITS, minutes(16), EN)
-    assert isinstance(opened, OpenIncident) and opened.kind == LAG
+    assert isinstance(opened, OpenIncident)
+    assert opened.kind == LAG
     assert "waiting over 16 min" in opened.text
     assert decide(Observation(minutes(0), minutes(20)), {LAG: T0}, LIMITS, minutes(20), EN) == ()
     [cleared] = decide(Observation(minutes(25), minutes(26)), {LAG: T0}, LIMITS, minutes(30), EN)
-    assert isinstance(cleared, CloseIncident) and cleared.kind == LAG
+    assert isinstance(cleared, CloseIncident)
+    assert cleared.kind == LAG
     [drained] = decide(Observation(None, minutes(26)), {LAG: T0}, LIMITS, minutes(30), VI)
-    assert isinstance(drained, CloseIncident) and "Hang doi tin nhan da binh thuong lai" in drained.text
+    assert isinstance(drained, CloseIncident)
+    assert "Hang doi tin nhan da binh thuong lai" in drained.text
 
 
 def test_both_incidents_can_be_open_at_once_and_clear_separately() -> None:
@@ -96,4 +102,5 @@ def test_every_alarm_text_fits_in_one_sms_without_diacritics() -> None:
         ]
         assert len(effects) == 4
         for effect in effects:
-            assert effect.text.isascii() and len(effect.text) <= 160, (len(effect.text), effect.text)
+            assert effect.text.isascii(), (len(effect.text), effect.text)
+            assert len(effect.text) <= 160, (len(effect.text), effect.text)

@@ -47,7 +47,10 @@ def test_a_run_replaces_its_own_block_and_keeps_the_hand_written_text(tmp_path: 
     data = {"points": [point("webhook (service)", "sqlite", 1_000)], "notes": ["a note"], "plot": False, "meta": meta}
     report.write(doc, "scaling", data, tmp_path / "plot.png")
     text = doc.read_text(encoding="utf-8")
-    assert "old numbers" not in text and "| webhook (service) | sqlite | 1,000 |" in text and "- a note" in text
+    assert "old numbers" not in text
+    assert "| webhook (service) | sqlite | 1,000 |" in text
+    assert "- a note" in text
     assert text.startswith("# Benchmarks\n\nintro by hand\n")
     assert text.endswith("## Before and after\n\nprofile by hand\n")
-    assert text.count("<!-- BEGIN bench:scaling -->") == 1 and "`python -m bench.run --only scaling`" in text
+    assert text.count("<!-- BEGIN bench:scaling -->") == 1
+    assert "`python -m bench.run --only scaling`" in text

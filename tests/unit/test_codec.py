@@ -103,7 +103,9 @@ def test_a_declaration_half_answered_before_the_upgrade_is_completed_after_it(th
     an = thread(patient(), conversation=load_conversation(*LEGACY[10], NOW))
     an.send("86 37 0 0")
     [record] = an.all(RecordDeclaration)
-    assert record.complete and record.started_at == NOW and not record.new
+    assert record.complete
+    assert record.started_at == NOW
+    assert not record.new
     assert (record.answers["spo2"], record.answers["breaths"], record.answers["pulse"]) == (98.0, 18.0, 86.0)
 
 
@@ -111,7 +113,8 @@ def test_a_for_whom_question_asked_before_the_upgrade_is_answered_after_it(threa
     family = thread(patient(), child(3), conversation=load_conversation(*LEGACY[11], NOW))
     family.send("2")
     [record] = family.all(RecordDeclaration)
-    assert record.code == "B3CHD" and record.complete
+    assert record.code == "B3CHD"
+    assert record.complete
 
 
 MALFORMED: list[tuple[str, Any]] = [

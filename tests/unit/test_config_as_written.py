@@ -16,7 +16,8 @@ TEXT = "Uong paracetamol 10-15 mg/kg moi 4-6 gio khi sot tren 38.5 do; uong nhie
 def test_a_guidance_topic_written_as_plain_text_serves_both_languages(tmp_path: Path) -> None:
     program = to_program(load_config(write(tmp_path, changed(("guidance", [{"title": TITLE, "text": TEXT}]))), {}))
     (topic,) = program.guidance
-    assert topic.title == {"vi": TITLE, "en": TITLE} and topic.text == {"vi": TEXT, "en": TEXT}
+    assert topic.title == {"vi": TITLE, "en": TITLE}
+    assert topic.text == {"vi": TEXT, "en": TEXT}
 
 
 def test_a_question_label_written_once_is_used_in_english_until_translated(tmp_path: Path) -> None:
@@ -29,13 +30,15 @@ def test_a_text_given_in_one_language_fills_the_other(tmp_path: Path) -> None:
     guidance = [{"title": {"vi": TITLE}, "text": {"en": "Drink water", "vi": TEXT}}]
     program = to_program(load_config(write(tmp_path, changed(("guidance", guidance))), {}))
     (topic,) = program.guidance
-    assert topic.title == {"vi": TITLE, "en": TITLE} and topic.text == {"vi": TEXT, "en": "Drink water"}
+    assert topic.title == {"vi": TITLE, "en": TITLE}
+    assert topic.text == {"vi": TEXT, "en": "Drink water"}
 
 
 def test_a_plain_guidance_text_too_long_is_reported_once_at_its_key(tmp_path: Path) -> None:
     message = problem(tmp_path, changed(("guidance", [{"title": TITLE, "text": "A" * 300}])))
     assert "guidance[0].text: is 300 characters; shorten it to 280" in message
-    assert "text.vi" not in message and "text.en" not in message
+    assert "text.vi" not in message
+    assert "text.en" not in message
 
 
 def test_an_empty_plain_text_is_still_a_mistake(tmp_path: Path) -> None:

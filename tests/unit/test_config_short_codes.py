@@ -21,4 +21,5 @@ def test_a_short_code_that_is_not_3_to_8_digits_names_the_key_and_the_fix(tmp_pa
     data = {**minimal(), "gateway": {"short_codes": [code]}}
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, data), {})
-    assert "short_codes" in str(caught.value) and "3 to 8 digits" in str(caught.value)
+    assert "short_codes" in str(caught.value)
+    assert "3 to 8 digits" in str(caught.value)

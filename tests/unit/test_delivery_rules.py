@@ -24,7 +24,8 @@ def test_backoff_grows_exponentially_with_jitter_and_is_capped() -> None:
 def test_retry_after_from_the_provider_is_honoured() -> None:
     policy = RetryPolicy(base_seconds=1)
     moment = policy.next_attempt(1, NOW, 120.0)
-    assert moment is not None and moment - NOW >= timedelta(seconds=120)
+    assert moment is not None
+    assert moment - NOW >= timedelta(seconds=120)
 
 
 def test_after_the_last_attempt_there_is_no_retry() -> None:

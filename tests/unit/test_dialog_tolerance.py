@@ -35,8 +35,10 @@ def recorded(t: Thread) -> RecordDeclaration:
 
 def test_the_welcomes_labelled_answer_is_recorded_without_an_alarm(an: Thread) -> None:
     reply = an.send("spo2 97 nhip tho 18 mach 80 nhiet do 37 kho tho 0 dau hieu 0")
-    assert "binh thuong" in reply and not an.all(RaiseAlert)
-    assert recorded(an).complete and recorded(an).answers["breathless"] == 0.0
+    assert "binh thuong" in reply
+    assert not an.all(RaiseAlert)
+    assert recorded(an).complete
+    assert recorded(an).answers["breathless"] == 0.0
 
 
 def test_a_percent_sign_and_a_decimal_comma_are_a_complete_answer(an: Thread) -> None:
@@ -47,7 +49,8 @@ def test_a_percent_sign_and_a_decimal_comma_are_a_complete_answer(an: Thread) ->
 def test_kho_tho_qua_alone_is_still_an_emergency(an: Thread) -> None:
     reply = an.send("kho tho qua")
     assert [a.kind for a in an.all(RaiseAlert)] == ["sos"]
-    assert "kho tho" in reply and "115" in reply
+    assert "kho tho" in reply
+    assert "115" in reply
 
 
 # --- point 3: the step-by-step dialog ------------------------------------------------------
@@ -57,7 +60,8 @@ def test_a_complete_answer_inside_kb_is_a_complete_declaration(an: Thread) -> No
     an.send("KB")
     an.send("98")
     assert "binh thuong" in an.send("97 18 86 37 0 0")
-    assert an.state == "idle" and recorded(an).answers["spo2"] == 97.0
+    assert an.state == "idle"
+    assert recorded(an).answers["spo2"] == 97.0
 
 
 def test_after_a_bad_value_several_numbers_are_read_from_the_first_question(an: Thread) -> None:
@@ -84,7 +88,8 @@ def test_a_labelled_answer_in_kb_fills_its_question_and_the_first_open_one_is_as
 def test_help_in_kb_repeats_the_question_with_how_to_cancel(an: Thread, text: str) -> None:
     an.send("KB 98")
     reply = an.send(text)
-    assert "Cau 2/6" in reply and "HUY" in reply
+    assert "Cau 2/6" in reply
+    assert "HUY" in reply
     assert an.state == "declaring"
     assert "Cau 3/6" in an.send("18")
 
@@ -95,15 +100,20 @@ def test_help_in_a_registration_repeats_its_step(stranger: Thread, step: int, qu
     for text in answers[:step]:
         stranger.send(text)
     reply = stranger.send("?")
-    assert question in reply and "HUY" in reply and isinstance(stranger.conversation.data, RegistrationDraft)
-    assert len(reply) <= 306 and is_gsm7(reply)
+    assert question in reply
+    assert "HUY" in reply
+    assert isinstance(stranger.conversation.data, RegistrationDraft)
+    assert len(reply) <= 306
+    assert is_gsm7(reply)
 
 
 @pytest.mark.parametrize("text", ["STOP", "stop", "UNSUBSCRIBE", "GUI LAI", "RESEND", "LS"])
 def test_a_keyword_at_step_1_is_not_stored_as_a_name(stranger: Thread, text: str) -> None:
     stranger.send("DK")
     reply = stranger.send(text)
-    assert stranger.state == "reg_name" and "HUY" in reply and "STOP" in reply
+    assert stranger.state == "reg_name"
+    assert "HUY" in reply
+    assert "STOP" in reply
     assert not stranger.all(SetOptOut)
 
 
@@ -117,32 +127,37 @@ def test_cancel_ends_a_registration_and_never_opts_out(stranger: Thread, word: s
     stranger.send("DK")
     stranger.send("Nguyen Van An")
     stranger.send(word)
-    assert stranger.state == "idle" and not stranger.all(SetOptOut)
+    assert stranger.state == "idle"
+    assert not stranger.all(SetOptOut)
 
 
 def test_cancel_at_step_1_cancels(stranger: Thread) -> None:
     stranger.send("DK")
     assert "Da huy" in stranger.send("CANCEL")
-    assert stranger.state == "idle" and not stranger.all(SetOptOut)
+    assert stranger.state == "idle"
+    assert not stranger.all(SetOptOut)
 
 
 def test_huy_dk_in_a_registration_cancels_it_and_outside_one_opts_out(stranger: Thread, an: Thread) -> None:
     stranger.send("DK")
     stranger.send("Nguyen Van An")
     stranger.send("HUY DK")
-    assert stranger.state == "idle" and not stranger.all(SetOptOut)
+    assert stranger.state == "idle"
+    assert not stranger.all(SetOptOut)
     an.send("HUY DK")
     assert an.all(SetOptOut) == [SetOptOut(True)]
 
 
 def test_cancel_with_nothing_in_progress_says_how_to_stop(an: Thread) -> None:
     reply = an.send("CANCEL")
-    assert "STOP" in reply and not an.all(SetOptOut)
+    assert "STOP" in reply
+    assert not an.all(SetOptOut)
 
 
 def test_stop_says_how_to_undo_it_in_both_languages(an: Thread) -> None:
     stopped = an.send("STOP")
-    assert "START" in stopped and "BAT DAU" in stopped
+    assert "START" in stopped
+    assert "BAT DAU" in stopped
     an.language = "en"
     assert "START" in an.send("STOP")
 
@@ -150,14 +165,17 @@ def test_stop_says_how_to_undo_it_in_both_languages(an: Thread) -> None:
 def test_english_registration_prompts_name_english_keywords(stranger: Thread) -> None:
     stranger.language = "en"
     said = [stranger.send(t) for t in ["REG", "An Nguyen", "1980", "Tran Phu"]]
-    assert "CANCEL" in said[0] and "THIS" in said[3]
+    assert "CANCEL" in said[0]
+    assert "THIS" in said[3]
     for text in said:
-        assert "HUY" not in text and "NAY" not in text
+        assert "HUY" not in text
+        assert "NAY" not in text
     assert "5/7" in stranger.send("ME")
     stranger.send("today")
     stranger.send("N")
     sent = stranger.send("N")
-    assert "RESEND" in sent and "GUI LAI" not in sent
+    assert "RESEND" in sent
+    assert "GUI LAI" not in sent
 
 
 # --- point 5: the risk-factor step ------------------------------------------------------------
@@ -170,7 +188,9 @@ def test_no_risk_factors_is_written_many_ways(stranger: Thread, none: str) -> No
     stranger.send(none)
     assert stranger.state == "reg_otp"
     data = stranger.conversation.data
-    assert isinstance(data, RegistrationDraft) and data.risks == () and data.symptoms is False
+    assert isinstance(data, RegistrationDraft)
+    assert data.risks == ()
+    assert data.symptoms is False
 
 
 # --- point 8: advice that fits --------------------------------------------------------------------
@@ -178,31 +198,41 @@ def test_no_risk_factors_is_written_many_ways(stranger: Thread, none: str) -> No
 
 def test_a_low_spo2_is_named_and_asks_to_measure_it_again(an: Thread) -> None:
     reply = an.send("94 18 86 37 0 0")
-    assert "SpO2 thap (94%)" in reply and "do lai SpO2" in reply and "115" in reply
+    assert "SpO2 thap (94%)" in reply
+    assert "do lai SpO2" in reply
+    assert "115" in reply
 
 
 def test_fast_breathing_is_named_without_measuring_spo2_again(an: Thread) -> None:
     reply = an.send("98 26 86 37 0 0")
-    assert "tho nhanh (26 lan/phut)" in reply and "dem lai nhip tho" in reply
-    assert "SpO2" not in reply and "115" in reply
+    assert "tho nhanh (26 lan/phut)" in reply
+    assert "dem lai nhip tho" in reply
+    assert "SpO2" not in reply
+    assert "115" in reply
 
 
 def test_a_young_childs_fever_gets_fever_advice_not_an_oximeter(thread: Callable[..., Thread]) -> None:
     toddler = thread(child(3))
     reply = toddler.send("98 24 100 39.6 0 0")
-    assert "tre nho sot cao (39.6 do)" in reply and "paracetamol" in reply
-    assert "SpO2" not in reply and "115" in reply
+    assert "tre nho sot cao (39.6 do)" in reply
+    assert "paracetamol" in reply
+    assert "SpO2" not in reply
+    assert "115" in reply
 
 
 def test_sign_codes_reach_the_patient_as_words(an: Thread) -> None:
     reply = an.send("98 18 86 37 0 13")
-    assert "lu lan/li bi/co giat" in reply and "khong an uong duoc/non" in reply
-    assert "13" not in reply and "115" in reply
+    assert "lu lan/li bi/co giat" in reply
+    assert "khong an uong duoc/non" in reply
+    assert "13" not in reply
+    assert "115" in reply
 
 
 def test_breathless_in_words_is_named_with_its_advice(an: Thread) -> None:
     reply = an.send("toi bi kho tho qua")
-    assert reply.startswith("Ban bao kho tho") and "Ngoi nghi" in reply and "115" in reply
+    assert reply.startswith("Ban bao kho tho")
+    assert "Ngoi nghi" in reply
+    assert "115" in reply
 
 
 def test_a_yellow_sign_code_is_shown_in_words(an: Thread) -> None:
@@ -214,7 +244,8 @@ def test_a_yellow_sign_code_is_shown_in_words(an: Thread) -> None:
 def test_the_help_fits_in_one_sms(program: Program, language: str) -> None:
     texts = program.texts(language)
     widest = texts("help", clinic_phone=max((c.phone for c in program.clinics), key=len))
-    assert segments(widest) == 1 and len(widest) <= 160
+    assert segments(widest) == 1
+    assert len(widest) <= 160
 
 
 def test_the_english_welcome_says_what_sos_is(program: Program) -> None:
@@ -225,7 +256,8 @@ def test_every_red_reply_fits_in_two_segments(thread: Callable[..., Thread]) -> 
     for language in ("vi", "en"):
         toddler = thread(child(3), language=language)
         reply = toddler.send("70 80 220 42.9 1 123")
-        assert is_gsm7(reply) and len(reply) <= 306, reply
+        assert is_gsm7(reply), reply
+        assert len(reply) <= 306, reply
         assert "115" in reply
 
 
@@ -233,4 +265,5 @@ def test_a_declaration_draft_keeps_answers_given_out_of_order(an: Thread) -> Non
     an.send("KB")
     an.send("mach 90")
     data = an.conversation.data
-    assert isinstance(data, DeclarationDraft) and dict(data.answers) == {"pulse": 90.0}
+    assert isinstance(data, DeclarationDraft)
+    assert dict(data.answers) == {"pulse": 90.0}

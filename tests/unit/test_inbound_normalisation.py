@@ -221,7 +221,8 @@ def test_clean_inbound_leaves_no_control_format_or_odd_space_character(text: str
     cleaned = clean_inbound(text)
     for char in cleaned:
         category = unicodedata.category(char)
-        assert category not in ("Cf", "Zl", "Zp") and (category != "Cc" or char in "\n\t"), repr(char)
+        assert category not in ("Cf", "Zl", "Zp"), repr(char)
+        assert category != "Cc" or char in "\n\t", repr(char)
         assert category != "Zs" or char == " ", repr(char)
     assert clean_inbound(cleaned) == cleaned
 
@@ -232,7 +233,8 @@ def test_clean_inbound_changes_nothing_else(text: str) -> None:
 
 
 def test_the_unicode_tables_cover_the_interpreter_s_unicode() -> None:
-    assert unicodedata.unidata_version >= "13.0" and sys.maxunicode == 0x10FFFF
+    assert unicodedata.unidata_version >= "13.0"
+    assert sys.maxunicode == 0x10FFFF
 
 
 # --- through the dialog ------------------------------------------------------
@@ -250,7 +252,8 @@ def test_a_declaration_in_other_digits_is_recorded_as_the_six_numbers(thread: Ca
     an = thread(patient())
     an.send(text)
     (record,) = an.all(RecordDeclaration)
-    assert record.complete and record.level is Level.GREEN
+    assert record.complete
+    assert record.level is Level.GREEN
     assert record.answers == {
         "spo2": 98.0,
         "breaths": 18.0,
@@ -265,7 +268,8 @@ def test_a_red_declaration_in_arabic_indic_digits_alerts_the_clinic(thread: Call
     an = thread(patient())
     reply = an.send("٩٣ ١٨ ٨٦ ٣٧ ٠ ٠")
     (alert,) = an.all(RaiseAlert)
-    assert alert.level is Level.RED and "SpO2 93" in alert.reason
+    assert alert.level is Level.RED
+    assert "SpO2 93" in alert.reason
     assert "115" in reply
 
 

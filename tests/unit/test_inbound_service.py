@@ -63,7 +63,8 @@ def test_a_patient_registers_with_the_code_sent_to_the_phone_and_waits_for_the_c
     patient = service.patient(code)
     assert (patient.full_name, patient.phone, patient.status) == ("Nguyen Van An", PATIENT_PHONE, "pending")
     typed_otp = [m for m in service.db.tables.messages if m.direction == "in"][-1]
-    assert typed_otp.body == "******" and typed_otp.patient_id == patient.id  # the code is not kept
+    assert typed_otp.body == "******"
+    assert typed_otp.patient_id == patient.id
     assert service.db.tables.contacts[PATIENT_PHONE].state == "idle"
 
 
@@ -74,7 +75,8 @@ def test_staff_accept_a_pending_patient(service: Service) -> None:
 
     assert "Da duyet" in reply
     patient = service.patient(code)
-    assert patient.status == "active" and patient.decided_by_phone == DOCTOR
+    assert patient.status == "active"
+    assert patient.decided_by_phone == DOCTOR
     assert patient.monitor_until is not None
     assert code in service.db.sms_to(PATIENT_PHONE)[-1]  # the welcome
 
@@ -107,8 +109,10 @@ def test_a_duplicate_provider_id_gets_the_same_reply_and_stores_nothing_twice(se
     stored = counts()
     again = service.send(PATIENT_PHONE, RED_ANSWERS, sid="SM" + "r" * 32)
 
-    assert again == first and "115" in first
-    assert counts() == stored and stored[1:] == (1, 1)
+    assert again == first
+    assert "115" in first
+    assert counts() == stored
+    assert stored[1:] == (1, 1)
 
 
 def test_a_failure_before_the_commit_leaves_nothing(service: Service) -> None:
@@ -120,7 +124,8 @@ def test_a_failure_before_the_commit_leaves_nothing(service: Service) -> None:
         service.send(DOCTOR, f"DUYET {code}")
 
     after = service.db.tables
-    assert after is before and service.patient(code).status == "pending"
+    assert after is before
+    assert service.patient(code).status == "pending"
     assert (len(after.messages), after.alerts, after.declarations) == (len(before.messages), [], [])
 
 
@@ -134,7 +139,8 @@ def test_a_taken_patient_code_runs_the_whole_message_again_with_a_new_code(
 
     second = service.confirm("+84903111222")
 
-    assert second == "H4N8P" and service.patient(second).phone == "+84903111222"
+    assert second == "H4N8P"
+    assert service.patient(second).phone == "+84903111222"
     assert sum(1 for m in service.db.tables.messages if m.body == "DK") == 2  # each message stored once
 
 
@@ -143,9 +149,11 @@ def test_the_unit_of_work_keeps_nothing_unless_committed() -> None:
     with FakeUnitOfWork(db) as uow:
         contact = uow.contacts.for_update(PATIENT_PHONE, "vi")
         uow.contacts.save(contact)
-    assert db.tables.contacts == {} and db.commits == 0
+    assert db.tables.contacts == {}
+    assert db.commits == 0
 
     with FakeUnitOfWork(db) as uow:
         uow.contacts.save(uow.contacts.for_update(PATIENT_PHONE, "vi"))
         uow.commit()
-    assert list(db.tables.contacts) == [PATIENT_PHONE] and db.commits == 1
+    assert list(db.tables.contacts) == [PATIENT_PHONE]
+    assert db.commits == 1

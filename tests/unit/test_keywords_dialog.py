@@ -52,7 +52,8 @@ def test_ls_in_english_also_fits_in_two_segments(an: Thread) -> None:
     an.language = "en"
     history = {CODE: tuple(day(back, WORST_DAY, "yellow") for back in range(7))}
     reply = an.send("LS", history=history)
-    assert reply.startswith(f"History {CODE}") and reply.count("yellow") == 7
+    assert reply.startswith(f"History {CODE}")
+    assert reply.count("yellow") == 7
     assert len(reply) <= 306
 
 
@@ -60,7 +61,8 @@ def test_ls_marks_days_without_a_declaration_and_unanswered_questions(an: Thread
     history = {CODE: (day(0, {"spo2": 98.0}, "green"), day(3, {"spo2": 93.0, "breaths": 18.0}, "red"))}
     reply = an.send("lịch sử", history=history)
     assert "25/11 98 ? ? ? ? ? xanh" in reply
-    assert "24/11 -" in reply and "22/11 93 18 ? ? ? ? do" in reply
+    assert "24/11 -" in reply
+    assert "22/11 93 18 ? ? ? ? do" in reply
 
 
 def test_ls_without_declarations_says_so(an: Thread) -> None:
@@ -84,20 +86,24 @@ def test_the_host_is_told_when_to_load_the_history() -> None:
 
 def test_hd_lists_the_numbered_guidance_topics(an: Thread) -> None:
     reply = an.send("HD")
-    assert "1) Khi nao can goi ngay" in reply and "6) Dinh duong" in reply and "HD 1" in reply
+    assert "1) Khi nao can goi ngay" in reply
+    assert "6) Dinh duong" in reply
+    assert "HD 1" in reply
     assert len(reply) <= 306
 
 
 @pytest.mark.parametrize("text", ["HD 2", "hd 2", "hướng dẫn 2", "HUONG DAN 2"])
 def test_hd_with_a_number_sends_that_topic(an: Thread, text: str) -> None:
     reply = an.send(text)
-    assert reply.startswith("Cham soc khi sot:") and "paracetamol" in reply
+    assert reply.startswith("Cham soc khi sot:")
+    assert "paracetamol" in reply
     assert len(reply) <= 306
 
 
 def test_hd_with_an_unknown_number_says_so_and_lists_the_topics(an: Thread) -> None:
     reply = an.send("HD 9")
-    assert "Khong co muc 9" in reply and "1) Khi nao can goi ngay" in reply
+    assert "Khong co muc 9" in reply
+    assert "1) Khi nao can goi ngay" in reply
 
 
 @pytest.mark.parametrize("text", ["TRO GIUP", "trợ giúp", "HELP", "help", "?", "Help!"])
@@ -119,7 +125,8 @@ def test_help_in_the_middle_of_a_dialog_keeps_the_dialog(an: Thread) -> None:
 def test_stop_words_stop_the_scheduled_messages(an: Thread, text: str) -> None:
     reply = an.send(text)
     assert an.all(SetOptOut) == [SetOptOut(True)]
-    assert "START" in reply and "115" in reply
+    assert "START" in reply
+    assert "115" in reply
 
 
 @pytest.mark.parametrize("text", ["START", "start", "BAT DAU", "Bắt đầu"])
@@ -159,7 +166,8 @@ def test_english_help_offers_the_way_back_to_vietnamese(an: Thread) -> None:
 @pytest.mark.parametrize("text", ["hello", "xin chao", "98 18 86 37.5 0 0", "LS", "KB", "OK K7M2Q", "123456", ""])
 def test_an_unknown_number_is_told_how_to_register(stranger: Thread, text: str) -> None:
     reply = stranger.send(text)
-    assert "DK" in reply and "115" in reply
+    assert "DK" in reply
+    assert "115" in reply
     assert stranger.state == "idle"
     assert [type(e) for e in stranger.last.effects] == [Reply]
 
@@ -167,7 +175,9 @@ def test_an_unknown_number_is_told_how_to_register(stranger: Thread, text: str) 
 def test_a_pending_patient_is_told_the_registration_is_waiting(thread: Callable[..., Thread]) -> None:
     t = thread(patient(status="pending"))
     reply = t.send("xin chao")
-    assert "dang cho" in reply and CODE in reply and "0220 3852 000" in reply
+    assert "dang cho" in reply
+    assert CODE in reply
+    assert "0220 3852 000" in reply
 
 
 @pytest.mark.parametrize("text", ["xin chao", "cam on", "???", "!!!", "ok", "🙂", "\n", "a" * 500])

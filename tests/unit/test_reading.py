@@ -33,7 +33,8 @@ def by_key(reading: Reading) -> dict[str, str]:
 )
 def test_labels_before_or_after_the_numbers_name_their_question_in_any_order(program: Program, text: str) -> None:
     reading = read(text, program.questions)
-    assert by_key(reading) == SIX and reading.ordered == ()
+    assert by_key(reading) == SIX
+    assert reading.ordered == ()
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,8 @@ def test_units_after_a_number_name_its_question_and_are_otherwise_ignored(
     program: Program, text: str, labelled: dict[str, str], ordered: tuple[str, ...]
 ) -> None:
     reading = read(text, program.questions)
-    assert by_key(reading) == labelled and reading.ordered == ordered
+    assert by_key(reading) == labelled
+    assert reading.ordered == ordered
 
 
 def test_label_words_come_from_the_configured_questions_and_the_built_in_aliases(program: Program) -> None:
@@ -91,7 +93,8 @@ def test_a_denied_sign_or_a_labelled_answer_is_not_an_emergency_in_words(text: s
 )
 def test_a_sign_written_in_words_is_an_emergency_of_its_kind(text: str, kind: SignKind) -> None:
     found = find(text, CONFIGURED, YES_NO_LABELS)
-    assert found is not None and found.kind is kind
+    assert found is not None
+    assert found.kind is kind
 
 
 @pytest.mark.parametrize(
@@ -110,7 +113,8 @@ def test_spelling_variants_of_dang_ky_start_a_registration(text: str) -> None:
 )  # fmt: skip
 def test_keywords_of_both_languages_and_their_spellings_are_recognised(text: str, keyword: Keyword) -> None:
     found = match(text)
-    assert found is not None and found[0] is keyword
+    assert found is not None
+    assert found[0] is keyword
 
 
 @pytest.mark.parametrize("text", ["SPO2", "yes", "Nguyen Van An", "dung roi"])

@@ -62,7 +62,8 @@ def test_a_relative_registers_a_patient_and_the_code_goes_to_the_patients_phone(
     (otp,) = relative.sent("otp")
     assert otp.to == PATIENT_PHONE
     assert otp.sensitive
-    assert OTP in otp.text and "Nguyen Van An" in otp.text
+    assert OTP in otp.text
+    assert "Nguyen Van An" in otp.text
     assert OTP not in reply
     assert "0987***321" in reply
     assert relative.state == "reg_otp"
@@ -136,7 +137,8 @@ def test_the_ward_is_found_without_diacritics_or_with_a_typo(relative: Thread, t
 def test_an_unknown_ward_gets_numbered_suggestions_and_a_number_picks_one(relative: Thread) -> None:
     at_step(relative, 3)
     reply = relative.send("Le Thanh")
-    assert "1) Le Thanh Nghi" in reply and "3/7" in reply
+    assert "1) Le Thanh Nghi" in reply
+    assert "3/7" in reply
     assert relative.state == "reg_area"
     assert "4/7" in relative.send("1")
     assert draft(relative).area == "Le Thanh Nghi"
@@ -154,7 +156,8 @@ def test_a_number_beyond_the_suggestions_is_not_taken_as_a_ward(relative: Thread
 def test_a_landline_in_step_4_gets_the_landline_answer(relative: Thread) -> None:
     at_step(relative, 4)
     reply = relative.send("0220 3852 000")
-    assert "so co dinh" in reply and "4/7" in reply
+    assert "so co dinh" in reply
+    assert "4/7" in reply
     assert relative.state == "reg_phone"
 
 
@@ -183,7 +186,8 @@ def test_other_keyword_like_names_at_step_1_are_names(relative: Thread, name: st
     relative.send("DK")
     relative.send(name)
     assert relative.state == "reg_birth"
-    assert not relative.all(SetOptOut) and not relative.all(SetLanguage)
+    assert not relative.all(SetOptOut)
+    assert not relative.all(SetLanguage)
 
 
 def test_an_all_caps_name_is_written_in_title_case(relative: Thread) -> None:
@@ -217,16 +221,23 @@ def test_the_right_code_creates_a_pending_patient_and_asks_every_staff_member(re
     assert created.status == "pending"
     assert (created.code, created.full_name, created.phone) == (CODE, "Nguyen Van An", PATIENT_PHONE)
     assert created.registered_by == RELATIVE_PHONE
-    assert created.clinic_id == TRAN_PHU and created.positive_test_date == TODAY and created.symptoms
+    assert created.clinic_id == TRAN_PHU
+    assert created.positive_test_date == TODAY
+    assert created.symptoms
     assert created.risk_factors == ("chronic", "unvaccinated")
     requests = relative.sent("staff")
     assert sorted(m.to for m in requests) == sorted(TRAN_PHU_STAFF)
     for request in requests:
-        assert f"DUYET {CODE}" in request.text and f"TUCHOI {CODE}" in request.text
-        assert "Nguyen Van An" in request.text and "46 tuoi" in request.text
-        assert "benh man tinh" in request.text and "chua tiem du" in request.text
+        assert f"DUYET {CODE}" in request.text
+        assert f"TUCHOI {CODE}" in request.text
+        assert "Nguyen Van An" in request.text
+        assert "46 tuoi" in request.text
+        assert "benh man tinh" in request.text
+        assert "chua tiem du" in request.text
         assert "0987654321" in request.text
-    assert "Tram Y te phuong Tran Phu" in reply and "0220 3852 000" in reply and CODE in reply
+    assert "Tram Y te phuong Tran Phu" in reply
+    assert "0220 3852 000" in reply
+    assert CODE in reply
     assert relative.state == "idle"
 
 
@@ -264,7 +275,8 @@ def test_something_that_is_not_a_code_gets_the_format_without_using_a_try(relati
     at_step(relative, 8)
     assert "ma 6 so" in relative.send("12345")
     challenge = draft(relative).otp
-    assert challenge is not None and challenge.tries == 0
+    assert challenge is not None
+    assert challenge.tries == 0
 
 
 def test_the_code_expires_after_10_minutes(relative: Thread) -> None:
@@ -286,10 +298,13 @@ def test_gui_lai_sends_a_new_code_at_most_three_times(relative: Thread) -> None:
     for fresh in ("100001", "100002", "100003"):
         relative.send("gửi lại", new_otp=fresh)
         (otp,) = relative.sent("otp")
-        assert otp.to == PATIENT_PHONE and fresh in otp.text and otp.sensitive
+        assert otp.to == PATIENT_PHONE
+        assert fresh in otp.text
+        assert otp.sensitive
     reply = relative.send("GUI LAI", new_otp="100004")
     assert not relative.sent("otp")
-    assert "3 lan" in reply and "0220 3852 000" in reply
+    assert "3 lan" in reply
+    assert "0220 3852 000" in reply
     relative.send("100003")
     assert relative.all(CreatePatient)
 
@@ -304,7 +319,8 @@ def test_a_number_that_had_five_codes_today_gets_no_more(relative: Thread) -> No
     at_step(relative, 7)
     reply = relative.send("13", otp_sent_today=5)
     assert not relative.sent("otp")
-    assert "5 ma" in reply and "0220 3852 000" in reply
+    assert "5 ma" in reply
+    assert "0220 3852 000" in reply
     relative.send("GUI LAI", otp_sent_today=5)
     assert not relative.sent("otp")
 

@@ -40,8 +40,10 @@ def test_an_alert_resent_to_the_clinic_climbs_to_on_call_a_timeout_after_the_res
     resent = alert(step=1, since=RAISED + timedelta(minutes=31))
     assert climb([resent], RAISED + timedelta(minutes=60), settings(program)) == []
     (move,) = climb([resent], RAISED + timedelta(minutes=61), settings(program))
-    assert move.to_step == 2 and [m.to for m in move.messages] == [ONCALL]
-    assert f"OK {CODE}" in move.messages[0].text and move.messages[0].key == f"ack:7:2:{ONCALL}"
+    assert move.to_step == 2
+    assert [m.to for m in move.messages] == [ONCALL]
+    assert f"OK {CODE}" in move.messages[0].text
+    assert move.messages[0].key == f"ack:7:2:{ONCALL}"
 
 
 def test_an_alert_already_with_on_call_climbs_no_further(program: Program) -> None:

@@ -32,10 +32,15 @@ def test_day_six_asks_nothing(program: Program) -> None:
 
 def test_day_seven_asks_the_patient_for_a_rapid_test_once_per_day(program: Program) -> None:
     (ask,) = end_of_monitoring([monitored()], at(date(2026, 12, 2)), settings(program))
-    assert isinstance(ask, AskForTest) and ask.day == date(2026, 12, 2)
+    assert isinstance(ask, AskForTest)
+    assert ask.day == date(2026, 12, 2)
     (message,) = ask.messages
-    assert message.to == PATIENT_PHONE and message.key == "test:42:2026-12-02" and message.kind == "prompt"
-    assert f"{CODE}:" in message.text and "test nhanh" in message.text and "ngay 7" in message.text
+    assert message.to == PATIENT_PHONE
+    assert message.key == "test:42:2026-12-02"
+    assert message.kind == "prompt"
+    assert f"{CODE}:" in message.text
+    assert "test nhanh" in message.text
+    assert "ngay 7" in message.text
 
 
 def test_an_opted_out_phone_is_not_asked_for_the_test(program: Program) -> None:
@@ -68,6 +73,7 @@ def test_an_answered_test_is_not_postponed(program: Program) -> None:
 def test_no_answer_on_the_final_day_tells_the_clinic_to_call_and_asks_again_in_three_days(program: Program) -> None:
     asked = monitored(test_asked_on=date(2026, 12, 5))
     (postpone,) = end_of_monitoring([asked], at(date(2026, 12, 6)), settings(program))
-    assert isinstance(postpone, PostponeTest) and postpone.until == date(2026, 12, 9)
+    assert isinstance(postpone, PostponeTest)
+    assert postpone.until == date(2026, 12, 9)
     assert [m.to for m in postpone.messages] == list(TRAN_PHU_STAFF)
     assert all(m.key == f"still:42:2026-12-06:{m.to}" and "ngay 11" in m.text for m in postpone.messages)

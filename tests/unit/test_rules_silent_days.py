@@ -35,22 +35,27 @@ def test_a_patient_silent_yesterday_and_today_raises_one_red_alert_keyed_by_the_
     effects = deadline(rows, AT_DEADLINE, settings(program))
     (raised,) = [e for e in effects if isinstance(e, RaiseOnce)]
     alert = raised.effects[0]
-    assert isinstance(alert, RaiseAlert) and alert.level is Level.RED and alert.kind == "not_reporting"
+    assert isinstance(alert, RaiseAlert)
+    assert alert.level is Level.RED
+    assert alert.kind == "not_reporting"
     assert alert.key == "silent:1:2026-11-25"
     told = [e for e in raised.effects if isinstance(e, SendSms)]
-    assert [e.to for e in told] == list(TRAN_PHU_STAFF) and "khong khai bao 2 ngay" in told[0].text
+    assert [e.to for e in told] == list(TRAN_PHU_STAFF)
+    assert "khong khai bao 2 ngay" in told[0].text
 
 
 def test_a_patient_who_never_declared_is_keyed_never(program: Program) -> None:
     effects = deadline(clinic_day(program, row(1)), AT_DEADLINE, settings(program))
     (raised,) = [e for e in effects if isinstance(e, RaiseOnce)]
-    assert isinstance(raised.effects[0], RaiseAlert) and raised.effects[0].key == "silent:1:never"
+    assert isinstance(raised.effects[0], RaiseAlert)
+    assert raised.effects[0].key == "silent:1:never"
 
 
 def test_a_patient_who_declared_yesterday_is_missing_today_but_not_silent(program: Program) -> None:
     rows = clinic_day(program, row(1), declared={(1, YESTERDAY): "green"})
     digest = summarize(rows, settings(program))
-    assert digest.missing and digest.silent_two_days == []
+    assert digest.missing
+    assert digest.silent_two_days == []
 
 
 def test_a_patient_accepted_after_yesterdays_prompt_is_not_silent(program: Program) -> None:
@@ -60,7 +65,8 @@ def test_a_patient_accepted_after_yesterdays_prompt_is_not_silent(program: Progr
 
 def test_an_opted_out_patient_is_listed_but_not_chased(program: Program) -> None:
     digest = summarize(clinic_day(program, row(1, opted_out=True)), settings(program))
-    assert digest.silent_two_days == [] and len(digest.opted_out) == 1
+    assert digest.silent_two_days == []
+    assert len(digest.opted_out) == 1
 
 
 def test_the_digest_counts_reports_lists_yellow_open_red_and_undelivered(program: Program) -> None:
@@ -84,7 +90,8 @@ def test_each_staff_member_gets_the_digest_with_a_key_per_day_clinic_phone_and_p
     messages = [e for e in deadline(rows, AT_DEADLINE, settings(program)) if isinstance(e, ScheduledSms)]
     assert [m.to for m in messages] == list(TRAN_PHU_STAFF)
     assert all(m.key == f"digest:2026-11-27:{TRAN_PHU}:{m.to}:0" and m.kind == "digest" for m in messages)
-    assert "27/11" in messages[0].text and "da khai bao 1/1" in messages[0].text
+    assert "27/11" in messages[0].text
+    assert "da khai bao 1/1" in messages[0].text
 
 
 def test_a_clinic_with_no_patient_and_no_open_alert_gets_no_digest(program: Program) -> None:
@@ -96,7 +103,8 @@ def test_a_long_digest_is_cut_at_three_parts_of_two_segments_pointing_to_the_rep
     rows = clinic_day(program, *patients, declared={(1, DAY): "green"})
     messages = [e for e in deadline(rows, AT_DEADLINE, settings(program)) if isinstance(e, ScheduledSms)]
     parts = [m.text for m in messages if m.to == TRAN_PHU_STAFF[0]]
-    assert len(parts) == MAX_PARTS and all(len(p) <= MAX_SMS for p in parts)
+    assert len(parts) == MAX_PARTS
+    assert all(len(p) <= MAX_SMS for p in parts)
     assert "f0care report" in parts[-1]
 
 

@@ -68,7 +68,9 @@ EMOJI = ["😀", "🚑", "❤", "🤒", "🇻", "🇳", "👍"]  # "❤" is in t
 
 
 def test_the_reference_tables_are_the_whole_gsm_alphabet() -> None:
-    assert len(GSM_TABLE) == 128 and len(SEPTET) == 127 and len(ESCAPED) == 10
+    assert len(GSM_TABLE) == 128
+    assert len(SEPTET) == 127
+    assert len(ESCAPED) == 10
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,9 @@ WIDE_YELLOW: Answers = {
     "signs": "4",
 }
 
-assert len(NAME60) == 60 and len(REASON120) == 120 and len(FREE_TEXT500) == 500
+assert len(NAME60) == 60
+assert len(REASON120) == 120
+assert len(FREE_TEXT500) == 500
 
 
 def longest(values: list[str]) -> str:
@@ -174,7 +176,8 @@ def test_the_guidance_topics_and_help_fit_in_two_segments(program: Program, lang
     sent += [pk.guidance(str(i), registered, texts) for i in range(0, len(program.guidance) + 3)]
     sent += [pk.help_text(registered, texts), pk.help_text(stranger, texts)]
     for text in sent:
-        assert is_gsm7(text) and len(text) <= TWO_SEGMENTS, (len(text), text)
+        assert is_gsm7(text), (len(text), text)
+        assert len(text) <= TWO_SEGMENTS, (len(text), text)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -185,7 +188,8 @@ def test_a_red_alert_with_six_red_answers_fits_for_staff_and_patient(program: Pr
     staff_program = replace(program, default_language=language, staff_by_phone={})
     for effect in red_alert(child, ", ".join(triage.red), staff_program, NOW):
         if isinstance(effect, SendSms):
-            assert is_gsm7(effect.text) and len(effect.text) <= TWO_SEGMENTS, (len(effect.text), effect.text)
+            assert is_gsm7(effect.text), (len(effect.text), effect.text)
+            assert len(effect.text) <= TWO_SEGMENTS, (len(effect.text), effect.text)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -213,13 +217,15 @@ def test_free_text_quoted_in_an_alert_is_cut(program: Program, language: str) ->
     step = advance(Conversation(), "kho tho " + FREE_TEXT500, ctx, NOW)
     for effect in step.effects:
         if isinstance(effect, Reply | SendSms):
-            assert is_gsm7(effect.text) and len(effect.text) <= TWO_SEGMENTS, (len(effect.text), effect.text)
+            assert is_gsm7(effect.text), (len(effect.text), effect.text)
+            assert len(effect.text) <= TWO_SEGMENTS, (len(effect.text), effect.text)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_welcome_with_the_longest_name_fits(program: Program, language: str) -> None:
     text = welcome(long_patient(program, language=language), program)
-    assert is_gsm7(text) and len(text) <= TWO_SEGMENTS, (len(text), text)
+    assert is_gsm7(text), (len(text), text)
+    assert len(text) <= TWO_SEGMENTS, (len(text), text)
 
 
 def test_a_direct_registration_with_a_very_long_name_sends_nothing_over_two_segments(program: Program) -> None:

@@ -94,9 +94,11 @@ def test_an_unbalanced_brace_is_a_problem_of_its_key(program: Program) -> None:
 
 def test_a_text_over_its_segment_budget_is_refused(program: Program) -> None:
     (prompt,) = problems(program, daily_prompt="{code}{date} " + "x" * 150)
-    assert prompt.startswith("texts.vi.daily_prompt: is ") and "fit one SMS" in prompt
+    assert prompt.startswith("texts.vi.daily_prompt: is ")
+    assert "fit one SMS" in prompt
     (long,) = problems(program, "en", cancelled="x" * 307)
-    assert long.startswith("texts.en.cancelled: is 307 characters") and "fit 2 SMS" in long
+    assert long.startswith("texts.en.cancelled: is 307 characters")
+    assert "fit 2 SMS" in long
 
 
 def test_a_character_an_ascii_sms_cannot_carry_is_refused_only_when_sms_ascii(program: Program) -> None:
