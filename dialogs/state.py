@@ -9,6 +9,7 @@ from enum import StrEnum
 from dialogs.drafts import StateData
 from dialogs.effects import Effect
 from dialogs.keywords import Keyword
+from dialogs.limits import CodeUsage
 from dialogs.program import Program
 
 
@@ -110,6 +111,7 @@ class Context:
     nonce: str = ""  # fresh random text, e.g. a salt
     otp_sent_today: int = 0  # OTP messages sent today to the registration's target phone
     target_patients: tuple[PatientView, ...] = ()  # patients on the registration's target phone
+    codes: CodeUsage = field(default_factory=CodeUsage)  # codes counted for the target (dialogs.limits)
     history: dict[str, tuple[DaySummary, ...]] = field(default_factory=dict)
 
     @property

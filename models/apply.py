@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from dialogs.effects import (
     AcknowledgeAlerts,
+    AddToAlert,
     CreatePatient,
     Effect,
     EndMonitoring,
@@ -91,6 +92,8 @@ def apply(
             case RaiseAlert():
                 read = _read(repos, effect.code, done)
                 repos.alerts.add(effect, _id(read), read.clinic_id, now)  # a key raised already: IntegrityError
+            case AddToAlert():
+                repos.alerts.add_to_open(_id(_read(repos, effect.code, done)), effect.reason, now, effect.paged)
             case AcknowledgeAlerts():
                 patient_id = _id(_patient(repos, effect.code, done))
                 repos.alerts.acknowledge_open(patient_id, now, effect.by_name, effect.by_phone)

@@ -87,6 +87,7 @@ class Alert(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, unique=True, max_length=120)  # scheduler-raised alerts
     escalation_step: int = 0  # for the scheduler's ack-watch
     last_escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # staff last sent an SMS about it
 
 
 class Message(SQLModel, table=True):

@@ -15,9 +15,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSms
+from dialogs.limits import CodeUsage
 from dialogs.state import DaySummary
 from models.records import ContactRow, PatientRef
 from models.repositories.alerts import SqlAlerts
+from models.repositories.budgets import SqlBudgets
 from models.repositories.contacts import SqlContacts
 from models.repositories.declarations import SqlDeclarations
 from models.repositories.messages import SqlMessages
@@ -70,6 +72,15 @@ class AlertRepository(Protocol):
     def add(self, effect: RaiseAlert, patient_id: int, clinic_id: str, now: datetime) -> None: ...
     def count_open(self, patient_id: int) -> int: ...
     def acknowledge_open(self, patient_id: int, now: datetime, by_name: str, by_phone: str | None) -> None: ...
+    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, datetime]: ...
+    def add_to_open(self, patient_id: int, reason: str, now: datetime, paged: bool) -> None: ...
+
+
+class BudgetRepository(Protocol):
+    def lock_codes(self) -> None: ...
+    def code_usage(self, registrant: str, target: str, midnight: datetime, hour_ago: datetime) -> CodeUsage: ...
+    def link_queued(self, inbound_id: int, queued: Sequence[int]) -> None: ...
+    def inbound_since(self, phone: str | None, since: datetime) -> int: ...
 
 
 class Repositories(Protocol):
@@ -85,6 +96,8 @@ class Repositories(Protocol):
     def declarations(self) -> DeclarationRepository: ...
     @property
     def alerts(self) -> AlertRepository: ...
+    @property
+    def budgets(self) -> BudgetRepository: ...
 
 
 class UnitOfWork(Repositories, Protocol):
@@ -108,6 +121,7 @@ class SqlRepositories:
         self.messages = SqlMessages(session)
         self.declarations = SqlDeclarations(session)
         self.alerts = SqlAlerts(session)
+        self.budgets = SqlBudgets(session)
 
 
 class SqlUnitOfWork(SqlRepositories):

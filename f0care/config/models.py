@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from f0care.config.abuse import AlertsConfig, LimitsConfig, RegistrationConfig
 from f0care.config.defaults import DEFAULT_GUIDANCE, DEFAULT_QUESTIONS
 from f0care.config.fields import (
     KeyPath,
@@ -91,6 +92,9 @@ class Config(Model):
     guidance: tuple[GuidanceConfig, ...] = Field(default_factory=lambda: _defaults(GuidanceConfig, DEFAULT_GUIDANCE))
     texts: TextsConfig = Field(default_factory=TextsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    registration: RegistrationConfig = Field(default_factory=RegistrationConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
     @property
     def webhook_auth_token(self) -> str:

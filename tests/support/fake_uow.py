@@ -25,6 +25,7 @@ from models.repositories.declarations import latest_per_day
 from models.repositories.patients import LIVE, new_patient
 from models.tables import Alert, Declaration, Message, Patient
 from models.uow import UnitOfWork
+from tests.support.fake_budgets import FakeBudgets
 
 
 def _taken(what: str) -> IntegrityError:
@@ -257,6 +258,7 @@ class FakeAlerts:
             kind=effect.kind,
             dedupe_key=effect.key,
             created_at=now,
+            paged_at=now,
         )
         self._tables.alerts.append(alert)
 
@@ -269,6 +271,18 @@ class FakeAlerts:
     def acknowledge_open(self, patient_id: int, now: datetime, by_name: str, by_phone: str | None) -> None:
         for alert in self._open(patient_id):
             alert.acknowledged_at, alert.acknowledged_by, alert.acknowledged_by_phone = now, by_name, by_phone
+
+    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, datetime]:
+        return {
+            a.patient_id: a.paged_at or a.created_at
+            for a in sorted(self._tables.alerts, key=lambda a: a.paged_at or a.created_at)
+            if a.patient_id in patient_ids and a.acknowledged_at is None
+        }
+
+    def add_to_open(self, patient_id: int, reason: str, now: datetime, paged: bool) -> None:
+        for alert in self._open(patient_id)[-1:]:
+            alert.reason = alert.reason if reason in alert.reason else f"{alert.reason}; {reason}"[:300]
+            alert.paged_at = now if paged else alert.paged_at
 
 
 class FakeUnitOfWork:
@@ -299,6 +313,7 @@ class FakeUnitOfWork:
         self.messages = FakeMessages(working, self.db)
         self.declarations = FakeDeclarations(working, self.db)
         self.alerts = FakeAlerts(working, self.db)
+        self.budgets = FakeBudgets(working)
 
 
 _CONFORMS: type[UnitOfWork] = FakeUnitOfWork  # mypy checks the fake against the protocol here

@@ -1,0 +1,27 @@
+"""One open alert per patient: when staff were last sent an SMS about it (alerts.repeat_minutes).
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import models.types
+
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("alert") as batch:
+        batch.add_column(sa.Column("paged_at", models.types.UTCDateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("alert") as batch:
+        batch.drop_column("paged_at")
