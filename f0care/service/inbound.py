@@ -66,7 +66,7 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
             uow.rollback()
             return Handled(uow.messages.reply_to(sid) or None, duplicate=True)
         applied = apply(uow, decision.effects, now, decision.contact, decision.known)
-        uow.budgets.link_queued(inbound_id, applied.queued)  # who asked for each code (registration budgets)
+        uow.budgets.link_queued(inbound_id, applied.queued)  # who asked for each code (registration budget)
         if decision.contact is not None:
             uow.contacts.save(decision.contact)
         patient_id = decision.patient_id(applied)

@@ -20,7 +20,7 @@ from models.tables import Message
 
 MESSAGES = Message.__table__  # type: ignore[attr-defined]
 CODES_LOCK = 0x0F0C0DE5  # pg_advisory_xact_lock key: one issuer of one-time codes at a time
-_LINK = update(MESSAGES).where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+_LINK = update(MESSAGES).where(MESSAGES.c.id.in_(bindparam("ids", expanding=True)), MESSAGES.c.kind == "otp")
 
 
 class SqlBudgets:
@@ -54,7 +54,7 @@ class SqlBudgets:
         )
 
     def link_queued(self, inbound_id: int, queued: Sequence[int]) -> None:
-        """The SMS queued because of an inbound message point to it (who asked for a code)."""
+        """The codes queued because of an inbound message point to it: who asked for each code."""
         if queued:
             self._session.connection().execute(_LINK, {"ids": list(queued), "in_reply_to": inbound_id})
 

@@ -42,7 +42,7 @@ class FakeBudgets:
 
     def link_queued(self, inbound_id: int, queued: Sequence[int]) -> None:
         for message in self._tables.messages:
-            if message.id in queued:
+            if message.id in queued and message.kind == "otp":
                 message.in_reply_to = inbound_id
 
     def inbound_since(self, phone: str | None, since: datetime) -> int:
