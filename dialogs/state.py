@@ -118,6 +118,11 @@ class Context:
     def active(self) -> tuple[PatientView, ...]:
         return tuple(p for p in self.patients if p.status == "active")
 
+    @property
+    def monitored(self) -> tuple[PatientView, ...]:
+        """Active patients and registrations not yet accepted: a pending patient is a patient (issue 11)."""
+        return tuple(p for p in self.patients if p.status in ("active", "pending"))
+
 
 @dataclass(frozen=True)
 class Step:

@@ -231,10 +231,11 @@ def test_an_unknown_code_says_so_and_asks_for_whom(an: Thread) -> None:
     assert last_declaration(an).complete
 
 
-def test_a_pending_patient_cannot_declare_yet(thread: Callable[..., Thread]) -> None:
+def test_a_pending_patients_answers_are_stored_before_acceptance(thread: Callable[..., Thread]) -> None:
     t = thread(patient(status="pending"))
     reply = t.send(GREEN)
-    assert "dang cho" in reply and not declared(t)
+    (record,) = declared(t)
+    assert record.complete and record.code == "K7M2Q" and "Da ghi" in reply
 
 
 # --- triage (Decision 261/QD-BYT) --------------------------------------------
