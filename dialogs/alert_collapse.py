@@ -17,6 +17,7 @@ from dialogs.render import national
 from dialogs.state import PatientView
 
 MAX_LISTED = 5  # patients named in one combined SMS
+REASONS = 80  # what is new, cut so that a combined follow-up stays within two SMS
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class OpenAlertView:
 
     code: str
     paged_at: datetime  # when staff were last sent an SMS about it
+    added: tuple[str, ...] = ()  # reasons added since it was raised: part of what is new for staff
 
 
 def collapse(
@@ -57,8 +59,8 @@ def collapse(
             kept.append(effect)
             continue
         due = opened is not None and now - opened.paged_at >= repeat and effect.code not in followed
-        if due:
-            followed[effect.code] = []
+        if due and opened is not None:
+            followed[effect.code] = list(opened.added)
         if opened is not None and effect.code in followed:
             followed[effect.code].append(effect.reason)
         kept.append(AddToAlert(effect.code, effect.reason, effect.kind, paged=due))
@@ -92,13 +94,23 @@ def _pages(
 def _follow_ups(
     followed: Mapping[str, list[str]], patients: Mapping[str, PatientView], program: Program
 ) -> list[Effect]:
+    """What is new, once per staff member: one patient's update, or one SMS for the phone's several."""
     texts = staff_texts(program)
+    by_clinic: dict[str, list[str]] = {}
+    for code in followed:
+        by_clinic.setdefault(patients[code].clinic_id, []).append(code)
     sms: list[Effect] = []
-    for code, reasons in followed.items():
-        patient = patients[code]
-        unique = list(dict.fromkeys(reasons))
-        text = texts(
-            "alert_update", code=code, name=patient.full_name, phone=national(patient.phone), reasons="; ".join(unique)
-        )
-        sms += [SendSms(s.phone, text, "alert", code) for s in program.clinic(patient.clinic_id).staff]
+    for clinic_id, codes in by_clinic.items():
+        first = patients[codes[0]]
+        reasons = "; ".join(dict.fromkeys(r for code in codes for r in followed[code]))
+        if len(codes) == 1:
+            text = texts(
+                "alert_update", code=first.code, name=first.full_name, phone=national(first.phone), reasons=reasons
+            )
+        else:
+            listed = ", ".join(f"{c} {patients[c].full_name[:16]}" for c in codes[:MAX_LISTED])
+            more = f" +{len(codes) - MAX_LISTED}" if len(codes) > MAX_LISTED else ""
+            shown = reasons[:REASONS]
+            text = texts("alert_update_many", phone=national(first.phone), patients=listed + more, reasons=shown)
+        sms += [SendSms(s.phone, text, "alert", first.code) for s in program.clinic(clinic_id).staff]
     return sms

@@ -134,6 +134,7 @@ def _per_key(program: Program, texts: Texts, common: Values) -> dict[str, Values
         "red_staff_many": {"patients": ", ".join(f"{c} {NAME60[:24]}" for c in CODES) + " +95"},
         "escalation_oncall_list": {"patients": ", ".join(f"{c} 0987654321" for c in CODES[:4]) + " +96"},
         "alert_update": {"reasons": alert_reason},
+        "alert_update_many": {"patients": ", ".join(f"{c} {NAME60[:16]}" for c in CODES) + " +95", "reasons": "x" * 80},
         "otp_other_numbers_limit": {"count": 50},
         "otp_budget_staff": {"count": 99999},
         "reg_phone_foreign": {"text": "+88***321"},

@@ -89,7 +89,11 @@ def _one_alert_per_patient(
     if not any(isinstance(effect, RaiseAlert) for effect in effects):
         return effects
     paged = uow.alerts.open_paged([p.id for p in patients])
-    open_alerts = {p.code: OpenAlertView(p.code, paged[p.id]) for p in patients if p.id in paged}
+    open_alerts = {
+        p.code: OpenAlertView(p.code, paged[p.id][0], tuple(paged[p.id][1].split("; ")[1:]))
+        for p in patients
+        if p.id in paged
+    }
     return collapse(effects, open_alerts, {p.code: p.view for p in patients}, program, now)
 
 

@@ -46,17 +46,18 @@ class SqlAlerts:
             alert.acknowledged_by_phone = by_phone
             self._session.add(alert)
 
-    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, datetime]:
-        """For each patient with an open alert, when staff were last sent an SMS about it."""
+    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, tuple[datetime, str]]:
+        """For each patient with an open alert: when staff were last sent an SMS about it, and its reasons."""
         if not patient_ids:
             return {}
-        query = select(Alert.patient_id, Alert.paged_at, Alert.created_at).where(
+        query = select(Alert.patient_id, Alert.paged_at, Alert.created_at, Alert.reason).where(
             col(Alert.patient_id).in_(patient_ids), col(Alert.acknowledged_at).is_(None)
         )
-        paged: dict[int, datetime] = {}
-        for patient_id, paged_at, created_at in self._session.exec(query):
+        paged: dict[int, tuple[datetime, str]] = {}
+        for patient_id, paged_at, created_at, reason in self._session.exec(query):
             when = paged_at or created_at
-            paged[patient_id] = max(when, paged.get(patient_id, when))
+            if patient_id not in paged or when > paged[patient_id][0]:
+                paged[patient_id] = (when, reason)
         return paged
 
     def add_to_open(self, patient_id: int, reason: str, now: datetime, paged: bool) -> None:

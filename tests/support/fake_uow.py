@@ -272,9 +272,9 @@ class FakeAlerts:
         for alert in self._open(patient_id):
             alert.acknowledged_at, alert.acknowledged_by, alert.acknowledged_by_phone = now, by_name, by_phone
 
-    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, datetime]:
+    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, tuple[datetime, str]]:
         return {
-            a.patient_id: a.paged_at or a.created_at
+            a.patient_id: (a.paged_at or a.created_at, a.reason)
             for a in sorted(self._tables.alerts, key=lambda a: a.paged_at or a.created_at)
             if a.patient_id in patient_ids and a.acknowledged_at is None
         }

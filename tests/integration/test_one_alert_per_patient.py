@@ -1,0 +1,82 @@
+"""Issue 16 point 3 and issue 11 point 1, through the signed webhook: one open alert per patient."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from f0care.runtime import Runtime
+from models.tables import Alert, Declaration
+from tests.integration.journeys import DOCTOR, PATIENT, TRAN_PHU_STAFF, accept, register, rows
+from tests.support.fakes import Clock
+from tests.support.phone import Phone
+
+Phones = Callable[[str], Phone]
+NAMES = ("Nguyen Van An", "Tran Thi Binh", "Le Van Cuong", "Pham Thi Dung", "Hoang Van Em")
+
+
+def staff_sms(phone: Phones) -> dict[str, int]:
+    return {number: len(phone(number).inbox) for number in TRAN_PHU_STAFF}
+
+
+def test_cuu_ten_times_from_a_phone_with_five_pending_registrations_gives_each_staff_member_at_most_2_sms(
+    phone: Phones, runtime: Runtime, clock: Clock
+) -> None:
+    patient = phone(PATIENT)
+    codes = [register(patient, name=name) for name in NAMES]
+    before = staff_sms(phone)
+    for _ in range(10):
+        assert "115" in patient.send("CUU")
+        clock.advance(minutes=1.5)
+    after = staff_sms(phone)
+    sent = {number: after[number] - before[number] for number in TRAN_PHU_STAFF}
+    assert all(1 <= count <= 2 for count in sent.values()), sent
+    first = phone(DOCTOR).inbox[before[DOCTOR]]
+    assert all(code in first for code in codes)  # one SMS names every patient of the phone
+    assert len(rows(runtime.db, Alert)) == 5  # one open alert per patient
+
+
+def test_a_red_answer_from_a_pending_registration_alerts_the_clinic_at_once_and_says_it_is_not_accepted(
+    phone: Phones, runtime: Runtime
+) -> None:
+    patient, doctor = phone(PATIENT), phone(DOCTOR)
+    code = register(patient)
+    reply = patient.send("93 18 86 37 0 0")
+    assert "115" in reply and "SpO2 93" in reply
+    alert = doctor.last_sms()
+    assert "CHUA DUYET" in alert and f"OK {code}" in alert and f"DUYET {code}" in alert
+    (declaration,) = rows(runtime.db, Declaration)
+    assert declaration.complete and declaration.level == "red"
+    accept(doctor, code)  # DUYET still works after the alert
+    assert "Da nhan 1 canh bao" in doctor.send(f"OK {code}")
+
+
+def test_an_emergency_phrase_from_a_pending_registration_alerts_the_clinic(phone: Phones, runtime: Runtime) -> None:
+    patient, doctor = phone(PATIENT), phone(DOCTOR)
+    code = register(patient)
+    assert "115" in patient.send("kho tho qua")
+    assert "CHUA DUYET" in doctor.last_sms() and code in doctor.last_sms()
+    assert len(rows(runtime.db, Alert)) == 1
+
+
+def test_red_signs_while_an_alert_is_open_join_it_and_staff_get_one_follow_up_per_repeat_time(
+    phone: Phones, runtime: Runtime, clock: Clock
+) -> None:
+    patient, doctor = phone(PATIENT), phone(DOCTOR)
+    code = register(patient)
+    accept(doctor, code)
+    patient.send("93 18 86 37 0 0")
+    paged = len(doctor.inbox)
+    clock.advance(minutes=2)
+    assert "115" in patient.send("CUU")
+    assert "115" in patient.send("91 18 86 37 0 0")
+    assert len(doctor.inbox) == paged  # within alerts.repeat_minutes: added, nobody paged again
+    clock.advance(minutes=9)
+    patient.send("CUU")
+    assert len(doctor.inbox) == paged + 1
+    update = doctor.last_sms()
+    assert update.startswith(f"THEM vao canh bao do {code}") and "cap cuu" in update and "SpO2 91" in update
+    (alert,) = rows(runtime.db, Alert)
+    assert "SpO2 93" in alert.reason and "SpO2 91" in alert.reason and "cấp cứu" in alert.reason
+    assert "Da nhan 1 canh bao" in doctor.send(f"OK {code}")
+    patient.send("CUU")  # acknowledged: a new alert, paged at once
+    assert len(rows(runtime.db, Alert)) == 2 and "CANH BAO DO" in doctor.last_sms()
