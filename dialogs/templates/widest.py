@@ -132,6 +132,7 @@ def _per_key(program: Program, texts: Texts, common: Values) -> dict[str, Values
         "escalation_oncall": {"reason": alert_reason},
         # One SMS for several patients: MAX_LISTED (5) named by the combined page, 4 by the on-call list.
         "red_staff_many": {"patients": ", ".join(f"{c} {NAME60[:24]}" for c in CODES) + " +95"},
+        "escalation_staff_list": {"patients": ", ".join(f"{c} 0987654321" for c in CODES[:4]) + " +96"},
         "escalation_oncall_list": {"patients": ", ".join(f"{c} 0987654321" for c in CODES[:4]) + " +96"},
         "alert_update": {"reasons": alert_reason},
         "alert_update_many": {"patients": ", ".join(f"{c} {NAME60[:16]}" for c in CODES) + " +95", "reasons": "x" * 80},

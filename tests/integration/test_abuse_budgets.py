@@ -10,17 +10,11 @@ from sqlalchemy.engine import Engine
 from f0care.config import Config
 from f0care.config.abuse import RegistrationConfig
 from f0care.runtime import Runtime
-from models.tables import Alert, Declaration, Message
+from models.tables import Message
 from tests.integration.journeys import (
-    DOCTOR,
     RELATIVE,
     SUPERVISOR,
-    TRAN_PHU_STAFF,
-    accept,
-    code_in,
     fill_registration,
-    otp_in,
-    register,
     rows,
 )
 from tests.support.fakes import Clock
