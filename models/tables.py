@@ -93,7 +93,11 @@ class Alert(SQLModel, table=True):
 class Message(SQLModel, table=True):
     """Every SMS in and out. Outbound rows with status 'queued' are the outbox."""
 
-    __table_args__ = (Index("ix_message_outbox", "status", "priority", "id"),)
+    # ix_message_recent: the inbound rate limits count the last minutes' messages (issue 16).
+    __table_args__ = (
+        Index("ix_message_outbox", "status", "priority", "id"),
+        Index("ix_message_recent", "direction", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     direction: str = Field(max_length=3)  # in, out

@@ -58,9 +58,11 @@ class SqlBudgets:
         if queued:
             self._session.connection().execute(_LINK, {"ids": list(queued), "in_reply_to": inbound_id})
 
-    def inbound_since(self, phone: str | None, since: datetime) -> int:
-        """Inbound messages since `since`, from `phone` (None: from everyone)."""
+    def inbound_since(self, phone: str | None, since: datetime, status: str | None = None) -> int:
+        """Inbound messages since `since`, from `phone` (None: from everyone), with `status` when given."""
         query = select(func.count()).where(Message.direction == "in", Message.created_at >= since)
         if phone is not None:
             query = query.where(Message.phone == phone)
+        if status is not None:
+            query = query.where(Message.status == status)
         return int(self._session.exec(query).one())

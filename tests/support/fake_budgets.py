@@ -45,9 +45,12 @@ class FakeBudgets:
             if message.id in queued and message.kind == "otp":
                 message.in_reply_to = inbound_id
 
-    def inbound_since(self, phone: str | None, since: datetime) -> int:
+    def inbound_since(self, phone: str | None, since: datetime, status: str | None = None) -> int:
         return sum(
             1
             for m in self._tables.messages
-            if m.direction == "in" and m.created_at >= since and (phone is None or m.phone == phone)
+            if m.direction == "in"
+            and m.created_at >= since
+            and (phone is None or m.phone == phone)
+            and (status is None or m.status == status)
         )

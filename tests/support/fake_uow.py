@@ -130,11 +130,12 @@ class FakeMessages:
         replied: bool,
         secret: bool,
         now: datetime,
+        status: str | None = None,
     ) -> int | None:
         if any(m.provider_sid == provider_sid for m in self._tables.messages):
             return None
         body = redact(text) if secret else text
-        status = "replied" if replied else "received"
+        status = status or ("replied" if replied else "received")
         return self._add(
             Message(
                 direction="in",

@@ -1,4 +1,5 @@
-"""One open alert per patient: when staff were last sent an SMS about it (alerts.repeat_minutes).
+"""One open alert per patient: when staff were last sent an SMS about it (alerts.repeat_minutes);
+an index for the inbound rate limits, which count the last minutes' messages.
 
 Revision ID: 0006
 Revises: 0005
@@ -20,8 +21,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("alert") as batch:
         batch.add_column(sa.Column("paged_at", models.types.UTCDateTime(), nullable=True))
+    op.create_index("ix_message_recent", "message", ["direction", "created_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_message_recent", table_name="message")
     with op.batch_alter_table("alert") as batch:
         batch.drop_column("paged_at")
