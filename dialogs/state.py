@@ -77,6 +77,7 @@ class PatientView:
     decided_by: str = ""  # staff name who accepted or rejected
     decided_at: datetime | None = None
     test_asked_on: date | None = None  # a rapid-test result is awaited
+    test_result: str | None = None  # negative, positive: the answer to the test asked for
     monitor_until: date | None = None
     positive_test_date: date | None = None
 

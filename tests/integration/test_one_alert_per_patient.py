@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from f0care.runtime import Runtime
-from models.tables import Alert, Declaration
+from sqlmodel import Session, select
+
+from f0care.runtime import Runtime, job_context
+from models.tables import Alert, Declaration, Patient
+from scheduler.runner import run_named
 from tests.integration.journeys import DOCTOR, PATIENT, TRAN_PHU_STAFF, accept, register, rows
 from tests.support.fakes import Clock
 from tests.support.phone import Phone
@@ -83,3 +86,30 @@ def test_red_signs_while_an_alert_is_open_join_it_and_staff_get_one_follow_up_pe
     assert "Da nhan 1 canh bao" in doctor.send(f"OK {code}")
     patient.send("CUU")  # acknowledged: a new alert, paged at once
     assert len(rows(runtime.db, Alert)) == 2 and "CANH BAO DO" in doctor.last_sms()
+
+
+def test_a_pending_patients_declaration_goes_with_the_reminder_to_accept(
+    phone: Phones, runtime: Runtime, clock: Clock
+) -> None:
+    patient, doctor = phone(PATIENT), phone(DOCTOR)
+    code = register(patient)
+    patient.send("97 18 86 37 0 0")
+    clock.advance(hours=12, minutes=30)  # 20:30 local: before the quiet hours
+    run_named(job_context(runtime), "pending-watch", clock.now)
+    reminder = doctor.last_sms()
+    assert f"DUYET {code}" in reminder and "Da khai: 97 18 86 37 0 0" in reminder
+
+
+def test_a_second_am_is_recorded_once_and_staff_are_told_once(phone: Phones, runtime: Runtime) -> None:
+    patient, doctor = phone(PATIENT), phone(DOCTOR)
+    code = register(patient)
+    accept(doctor, code)
+    with Session(runtime.db) as session:
+        row = session.exec(select(Patient)).one()
+        row.test_asked_on = row.positive_test_date
+        session.add(row)
+        session.commit()
+    assert "AM TINH" in patient.send("AM")
+    told = len(doctor.inbox)
+    assert "truoc do" in patient.send("AM")
+    assert len(doctor.inbox) == told
