@@ -16,7 +16,7 @@ from dialogs.program import Program
 from dialogs.render import national
 from dialogs.state import PatientView
 
-MAX_LISTED = 5  # patients named in one combined SMS
+MAX_LISTED = 4  # patients named in one combined SMS; the rest are counted
 REASONS = 80  # what is new, cut so that a combined follow-up stays within two SMS
 
 
@@ -82,13 +82,19 @@ def _pages(
             pages += [s for s in sent if s.kind == "alert" and s.patient_code == alerts[0].code]
             continue
         first = patients[alerts[0].code]
-        listed = ", ".join(f"{a.code} {patients[a.code].full_name}" for a in alerts[:MAX_LISTED])
+        listed = ", ".join(_named(patients[a.code], program) for a in alerts[:MAX_LISTED])
         more = f" +{len(alerts) - MAX_LISTED}" if len(alerts) > MAX_LISTED else ""
         text = staff_texts(program)(
-            "red_staff_many", phone=national(first.phone), patients=listed + more, reasons=alerts[0].reason
+            "red_staff_many", phone=national(first.phone), patients=listed + more, reasons=alerts[0].reason[:REASONS]
         )
         pages += [SendSms(s.phone, text, "alert", first.code) for s in program.clinic(clinic_id).staff]
     return pages
+
+
+def _named(patient: PatientView, program: Program) -> str:
+    """'K7M2Q Nguyen Van An', marked when the registration is not accepted yet."""
+    pending = f" ({staff_texts(program).raw('status_pending')})" if patient.status == "pending" else ""
+    return f"{patient.code} {patient.full_name[:16]}{pending}"
 
 
 def _follow_ups(

@@ -130,12 +130,18 @@ def _per_key(program: Program, texts: Texts, common: Values) -> dict[str, Values
         "test_request": {"code": "K7M2Q: "},
         "escalation_staff": {"reason": alert_reason},
         "escalation_oncall": {"reason": alert_reason},
-        # One SMS for several patients: MAX_LISTED (5) named by the combined page, 4 by the on-call list.
-        "red_staff_many": {"patients": ", ".join(f"{c} {NAME60[:24]}" for c in CODES) + " +95"},
+        # One SMS for several patients: 4 named (dialogs.alert_collapse and the ladder's MAX_LISTED), the rest counted.
+        "red_staff_many": {
+            "patients": ", ".join(f"{c} {NAME60[:16]} ({texts.raw('status_pending')})" for c in CODES[:4]) + " +96",
+            "reasons": "x" * 80,
+        },
         "escalation_staff_list": {"patients": ", ".join(f"{c} 0987654321" for c in CODES[:4]) + " +96"},
         "escalation_oncall_list": {"patients": ", ".join(f"{c} 0987654321" for c in CODES[:4]) + " +96"},
         "alert_update": {"reasons": alert_reason},
-        "alert_update_many": {"patients": ", ".join(f"{c} {NAME60[:16]}" for c in CODES) + " +95", "reasons": "x" * 80},
+        "alert_update_many": {
+            "patients": ", ".join(f"{c} {NAME60[:16]}" for c in CODES[:4]) + " +96",
+            "reasons": "x" * 80,
+        },
         "otp_other_numbers_limit": {"count": 50},
         "otp_budget_staff": {"count": 99999},
         "reg_phone_foreign": {"text": "+88***321"},
