@@ -28,7 +28,7 @@ def red_alert(
     texts = staff_texts(program)
     today = local_today(now, program.timezone)
     text = texts(
-        "red_staff",
+        "red_staff_pending" if patient.status == "pending" else "red_staff",  # not accepted yet: says so
         code=patient.code,
         name=patient.full_name,
         age=whole_age(patient, today),

@@ -73,7 +73,7 @@ def on_answers(
     conv: Conversation, draft: DeclarationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step | None:
     """The next answers of a declaration in progress (None: its patient is no longer active)."""
-    patient = next((p for p in ctx.active if p.code == draft.code), None)
+    patient = next((p for p in ctx.monitored if p.code == draft.code), None)
     if patient is None:
         return None
     danger = emergency_in_words(turn.text, ctx)

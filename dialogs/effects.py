@@ -78,6 +78,16 @@ class RaiseAlert:
 
 
 @dataclass(frozen=True)
+class AddToAlert:
+    """A red sign while the patient's alert is open: added to it (`paged`: staff were sent a follow-up)."""
+
+    code: str
+    reason: str
+    kind: str = "answers"
+    paged: bool = False
+
+
+@dataclass(frozen=True)
 class AcknowledgeAlerts:
     code: str
     by_phone: str
@@ -132,6 +142,7 @@ Effect = (
     | SetPatientStatus
     | RecordDeclaration
     | RaiseAlert
+    | AddToAlert
     | AcknowledgeAlerts
     | SetOptOut
     | SetLanguage

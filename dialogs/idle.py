@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from dialogs import declaration, monitoring, registration
+from dialogs import declaration, monitoring, pending_patient, registration
 from dialogs import patient_keywords as pk
 from dialogs.drafts import Action, PatientChoice
 from dialogs.effects import Reply
@@ -75,7 +75,7 @@ def on_idle(conv: Conversation, data: None, turn: Turn, ctx: Context, texts: Tex
     step = entry(turn, ctx, texts, now) if entry is not None else None
     if step is not None:
         return step
-    danger = pk.emergency_in_words(turn.text, ctx) if ctx.active else None
+    danger = pk.emergency_in_words(turn.text, ctx) if ctx.monitored else None
     if danger is not None:  # "97 kho tho qua" is an emergency first
         return pk.sos(Conversation(), turn.text, True, ctx, texts, now, danger)
     tokens = chunks(turn.text)
@@ -129,6 +129,8 @@ def _code(token: str, ctx: Context) -> str | None:
 
 def for_patient(action: Action, args: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
     """Run `action` for the patient the message names, or ask "for whom?"."""
+    if not ctx.active and action is Action.DECLARE and ctx.monitored:
+        return pending_patient.declare(args, ctx, texts, now)  # answers before acceptance: stored and triaged
     if not ctx.active:
         return Step(Conversation(), (Reply(_not_understood(ctx, texts)),))
     code = _code(args[0], ctx) if args else None

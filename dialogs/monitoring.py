@@ -38,7 +38,10 @@ def test_result(patient: PatientView, negative: bool, ctx: Context, texts: Texts
     if patient.test_asked_on is None:
         when = patient.monitor_until or today
         return Step(Conversation(), (Reply(texts("test_not_asked", date=dm(when))),))
-    effects: list[Effect] = [RecordTestResult(patient.code, "negative" if negative else "positive")]
+    result = "negative" if negative else "positive"
+    if patient.test_result == result:  # the same answer again: recorded once, nobody told twice
+        return Step(Conversation(), (Reply(texts("test_already_recorded", code=patient.code)),))
+    effects: list[Effect] = [RecordTestResult(patient.code, result)]
     if not negative:
         until = next_test_day(patient, program, today)
         effects.append(ExtendMonitoring(patient.code, until, "test"))

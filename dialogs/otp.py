@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from dialogs.drafts import OtpChallenge, RegistrationDraft
 from dialogs.effects import Effect, Reply, SendSms
-from dialogs.phones import mask_phone
+from dialogs.phones import mask_phone, region_of
+from dialogs.program import Role
 from dialogs.state import Context, Conversation, Step
 from dialogs.templates import Texts
 from dialogs.text import is_digits, normalize
@@ -22,6 +23,7 @@ VALID_FOR = timedelta(minutes=10)
 MAX_TRIES = 5
 MAX_RESENDS = 3
 MAX_PER_NUMBER_PER_DAY = 5
+BUDGET_KIND = "budget"  # the supervisors' notice that the hourly code budget is spent
 
 
 def digest(code: str, salt: str, secret: str = "") -> str:
@@ -33,12 +35,40 @@ def _clinic_phone(draft: RegistrationDraft, ctx: Context) -> str:
     return ctx.program.clinic(draft.clinic_id).phone
 
 
+def allowed_target(phone: str, ctx: Context) -> bool:
+    """Whether codes may go to `phone`: a number of one of `registration.allowed_countries`."""
+    return region_of(phone) in ctx.program.budgets.registration.allowed_countries
+
+
+def refused(draft: RegistrationDraft, ctx: Context, texts: Texts) -> tuple[Effect, ...]:
+    """Why no code may go out now (the registration budgets), or nothing when one may."""
+    budget, usage, target = ctx.program.budgets.registration, ctx.codes, draft.phone
+    clinic_phone = _clinic_phone(draft, ctx)
+    if not allowed_target(target, ctx):
+        return (Reply(texts("reg_phone_foreign", text=mask_phone(target))),)
+    others = usage.other_numbers_today
+    if target != ctx.phone and target not in others and len(others) >= budget.max_other_numbers_per_day:
+        return (Reply(texts("otp_other_numbers_limit", count=len(others), clinic_phone=clinic_phone)),)
+    if usage.service_last_hour >= budget.max_codes_per_hour:
+        effects: list[Effect] = [Reply(texts("otp_busy", clinic_phone=clinic_phone))]
+        if not usage.supervisors_told:
+            staff = ctx.program.texts(ctx.program.default_language)
+            text = staff("otp_budget_staff", service=ctx.program.name, count=usage.service_last_hour)
+            supervisors = [s for c in ctx.program.clinics for s in c.staff if s.role is Role.SUPERVISOR]
+            effects += [SendSms(s.phone, text, BUDGET_KIND) for s in supervisors]
+        return tuple(effects)
+    if max(ctx.otp_sent_today, usage.to_target_today) >= MAX_PER_NUMBER_PER_DAY:
+        return (Reply(texts("otp_daily_limit", phone=mask_phone(target), clinic_phone=clinic_phone)),)
+    return ()
+
+
 def issue(conv: Conversation, draft: RegistrationDraft, ctx: Context, texts: Texts, now: datetime) -> Step:
-    """Send a fresh code to the patient's phone, within the per-number daily limit."""
+    """Send a fresh code to the patient's phone, within the registration budgets (`refused`)."""
     target = draft.phone
-    if ctx.otp_sent_today >= MAX_PER_NUMBER_PER_DAY:
-        reply = texts("otp_daily_limit", phone=mask_phone(target), clinic_phone=_clinic_phone(draft, ctx))
-        return Step(conv, (Reply(reply),))
+    refusal = refused(draft, ctx, texts)
+    if refusal:
+        over_day = max(ctx.otp_sent_today, ctx.codes.to_target_today) >= MAX_PER_NUMBER_PER_DAY
+        return Step(conv if over_day else Conversation(), refusal)  # as before at the daily limit; else ended
     salt = ctx.nonce
     before = draft.otp
     challenge = OtpChallenge(
@@ -48,7 +78,8 @@ def issue(conv: Conversation, draft: RegistrationDraft, ctx: Context, texts: Tex
         tries=before.tries if before else 0,
         resends=before.resends + 1 if before else 0,
     )
-    message = texts("otp_message", service=ctx.program.name, name=draft.name, otp=ctx.new_otp)
+    clinic = ctx.program.clinic(draft.clinic_id).name  # never the typed name: no relayed free text
+    message = texts("otp_message", service=ctx.program.name, clinic=clinic, otp=ctx.new_otp)
     effects: list[Effect] = [
         SendSms(target, message, "otp", None, sensitive=True),
         Reply(texts("otp_sent", phone=mask_phone(target))),

@@ -95,3 +95,11 @@ def mask_phone(e164: str) -> str:
     if len(digits) <= 7:
         return digits[:2] + "***"
     return f"{digits[:4]}***{digits[-3:]}"
+
+
+def region_of(e164: str) -> str | None:
+    """The country (ISO 3166 alpha-2) of an E.164 number, or None when it cannot be told."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except NumberParseException:
+        return None

@@ -11,6 +11,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from dialogs.areas import AreaIndex
+from dialogs.limits import Budgets
 from dialogs.templates import Catalogue, Texts
 
 
@@ -116,6 +117,7 @@ class Program:
     auto_discharge: bool = False
     secret: str = ""  # server secret (service.secret_key): keys the one-time code hashes
     emergency_phrases: tuple[str, ...] = ("CAP CUU", "KHO THO", "TIM TAI", "NGAT")
+    budgets: Budgets = field(default_factory=Budgets)  # registration, alert and inbound limits (dialogs.limits)
     staff_by_phone: dict[str, Staff] = field(default_factory=dict)
     catalogue: Catalogue = field(default_factory=Catalogue)  # the texts in force, built by the host
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from dialogs import otp
+from dialogs import names, otp
 from dialogs.drafts import RegistrationDraft
 from dialogs.effects import CreatePatient, Effect, Reply, SendSms
 from dialogs.keywords import keyword_not_name, yes_no
@@ -29,12 +29,8 @@ def _ask(state: State, draft: RegistrationDraft, now: datetime, text: str) -> St
 
 
 def clean_name(text: str) -> str | None:
-    """A full name of 2-60 letters, no digits; title-cased when typed all in one case."""
-    name = " ".join(text.split())
-    letters = sum(ch.isalpha() for ch in name)
-    if not 2 <= letters <= 60 or len(name) > 80 or any(ch.isdigit() for ch in name):
-        return None
-    return name.title() if name.isupper() or name.islower() else name
+    """A full name (dialogs.names): letters of any script, no digits, links, e-mails or phones."""
+    return names.clean_name(text)
 
 
 def on_name(
@@ -44,7 +40,8 @@ def on_name(
         return _ask(State.REG_NAME, draft, now, texts("reg_name_keyword"))
     name = clean_name(turn.text)
     if name is None:
-        return _ask(State.REG_NAME, draft, now, texts("reg_name_invalid"))
+        refused = names.looks_like_contact(turn.text)  # a link, e-mail or phone: say why it is refused
+        return _ask(State.REG_NAME, draft, now, texts("reg_name_refused" if refused else "reg_name_invalid"))
     return _ask(State.REG_BIRTH, replace(draft, name=name), now, texts("reg_birth"))
 
 
@@ -88,6 +85,8 @@ def on_phone(
         if check.problem is not None or check.e164 is None:
             return _ask(State.REG_PHONE, draft, now, texts("reg_phone_invalid", text=shown))
         target = check.e164
+    if not otp.allowed_target(target, ctx):  # codes go to mobiles of registration.allowed_countries only
+        return _ask(State.REG_PHONE, draft, now, texts("reg_phone_foreign", text=shown))
     return _ask(State.REG_TEST_DATE, replace(draft, phone=target), now, texts("reg_test_date"))
 
 

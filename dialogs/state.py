@@ -9,6 +9,7 @@ from enum import StrEnum
 from dialogs.drafts import StateData
 from dialogs.effects import Effect
 from dialogs.keywords import Keyword
+from dialogs.limits import CodeUsage
 from dialogs.program import Program
 
 
@@ -76,6 +77,7 @@ class PatientView:
     decided_by: str = ""  # staff name who accepted or rejected
     decided_at: datetime | None = None
     test_asked_on: date | None = None  # a rapid-test result is awaited
+    test_result: str | None = None  # negative, positive: the answer to the test asked for
     monitor_until: date | None = None
     positive_test_date: date | None = None
 
@@ -111,11 +113,17 @@ class Context:
     nonce: str = ""  # fresh random text, e.g. a salt
     otp_sent_today: int = 0  # OTP messages sent today to the registration's target phone
     target_patients: tuple[PatientView, ...] = ()  # patients on the registration's target phone
+    codes: CodeUsage = field(default_factory=CodeUsage)  # codes counted for the target (dialogs.limits)
     history: dict[str, tuple[DaySummary, ...]] = field(default_factory=dict)
 
     @property
     def active(self) -> tuple[PatientView, ...]:
         return tuple(p for p in self.patients if p.status == "active")
+
+    @property
+    def monitored(self) -> tuple[PatientView, ...]:
+        """Active patients and registrations not yet accepted: a pending patient is a patient (issue 11)."""
+        return tuple(p for p in self.patients if p.status in ("active", "pending"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from dialogs.effects import (
     AcknowledgeAlerts,
+    AddToAlert,
     CallMade,
     CreatePatient,
     Effect,
@@ -89,28 +90,52 @@ def apply(
                 _monitoring(repos, effect, now, _patient(repos, effect.code, done))
             case RecordDeclaration():
                 repos.declarations.record(effect, _id(_read(repos, effect.code, done)), now)
-            case RaiseAlert():
-                read = _read(repos, effect.code, done)
-                repos.alerts.add(effect, _id(read), read.clinic_id, now)  # a key raised already: IntegrityError
-            case AcknowledgeAlerts():
-                patient_id = _id(_patient(repos, effect.code, done))
-                repos.alerts.acknowledge_open(patient_id, now, effect.by_name, effect.by_phone)
-            case CallMade():
-                called = _patient(repos, effect.code, done)
-                called.call_needed = False
-                repos.patients.save(called)
-            case SetOptOut():
-                if contact is not None:
-                    contact.opted_out = effect.opted_out
-                    contact.opted_out_at = now if effect.opted_out else None
-            case SetLanguage():
-                if contact is not None:
-                    contact.language = effect.language
-                    _set_language(repos, done, contact.phone, effect.language)
+            case RaiseAlert() | AddToAlert() | AcknowledgeAlerts() | CallMade():
+                _alerting(repos, effect, now, done)
+            case SetOptOut() | SetLanguage():
+                _contact(repos, effect, now, contact, done)
             case _:
                 assert_never(effect)
     done.reply = "\n".join(replies) if replies else None
     return done
+
+
+def _alerting(
+    repos: Repositories, effect: RaiseAlert | AddToAlert | AcknowledgeAlerts | CallMade, now: datetime, done: Applied
+) -> None:
+    """Alerts raised, added to, acknowledged; a patient phoned by staff."""
+    match effect:
+        case RaiseAlert():
+            read = _read(repos, effect.code, done)
+            repos.alerts.add(effect, _id(read), read.clinic_id, now)  # a key raised already: IntegrityError
+        case AddToAlert():
+            repos.alerts.add_to_open(_id(_read(repos, effect.code, done)), effect.reason, now, effect.paged)
+        case AcknowledgeAlerts():
+            patient_id = _id(_patient(repos, effect.code, done))
+            repos.alerts.acknowledge_open(patient_id, now, effect.by_name, effect.by_phone)
+        case CallMade():
+            called = _patient(repos, effect.code, done)
+            called.call_needed = False
+            repos.patients.save(called)
+        case _:
+            assert_never(effect)
+
+
+def _contact(
+    repos: Repositories, effect: SetOptOut | SetLanguage, now: datetime, contact: ContactRow | None, done: Applied
+) -> None:
+    """The sender's phone: opted out or in, its language (and its patients' language)."""
+    if contact is None:
+        return
+    match effect:
+        case SetOptOut():
+            contact.opted_out = effect.opted_out
+            contact.opted_out_at = now if effect.opted_out else None
+        case SetLanguage():
+            contact.language = effect.language
+            _set_language(repos, done, contact.phone, effect.language)
+        case _:
+            assert_never(effect)
 
 
 def _patient(repos: Repositories, code: str, done: Applied) -> Patient:

@@ -70,6 +70,7 @@ def view_of(patient: Any) -> PatientView:
         decided_by=patient.decided_by or "",
         decided_at=patient.decided_at,
         test_asked_on=patient.test_asked_on,
+        test_result=getattr(patient, "test_result", None),  # rows of some queries leave it out
         monitor_until=patient.monitor_until,
         positive_test_date=patient.positive_test_date,
     )

@@ -87,12 +87,17 @@ class Alert(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, unique=True, max_length=120)  # scheduler-raised alerts
     escalation_step: int = 0  # for the scheduler's ack-watch
     last_escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # staff last sent an SMS about it
 
 
 class Message(SQLModel, table=True):
     """Every SMS in and out. Outbound rows with status 'queued' are the outbox."""
 
-    __table_args__ = (Index("ix_message_outbox", "status", "priority", "id"),)
+    # ix_message_recent: the inbound rate limits count the last minutes' messages (issue 16).
+    __table_args__ = (
+        Index("ix_message_outbox", "status", "priority", "id"),
+        Index("ix_message_recent", "direction", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     direction: str = Field(max_length=3)  # in, out

@@ -15,10 +15,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSms
+from dialogs.limits import CodeUsage
 from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
 from models.records import ContactRow, PatientRef
 from models.repositories.alerts import SqlAlerts
+from models.repositories.budgets import SqlBudgets
 from models.repositories.contacts import SqlContacts
 from models.repositories.declarations import SqlDeclarations
 from models.repositories.messages import SqlMessages
@@ -51,6 +53,7 @@ class MessageRepository(Protocol):
         replied: bool,
         secret: bool,
         now: datetime,
+        status: str | None = None,
     ) -> int | None: ...
     def link_patient(self, message_id: int, patient_id: int | None) -> None: ...
     def add_reply(
@@ -73,6 +76,15 @@ class AlertRepository(Protocol):
     def acknowledge_open(self, patient_id: int, now: datetime, by_name: str, by_phone: str | None) -> None: ...
     def latest_open(self, patient_id: int) -> AlertNote | None: ...
     def latest_acknowledged(self, patient_id: int) -> AlertNote | None: ...
+    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, tuple[datetime, str]]: ...
+    def add_to_open(self, patient_id: int, reason: str, now: datetime, paged: bool) -> None: ...
+
+
+class BudgetRepository(Protocol):
+    def lock_codes(self) -> None: ...
+    def code_usage(self, registrant: str, target: str, midnight: datetime, hour_ago: datetime) -> CodeUsage: ...
+    def link_queued(self, inbound_id: int, queued: Sequence[int]) -> None: ...
+    def inbound_since(self, phone: str | None, since: datetime, status: str | None = None) -> int: ...
 
 
 class Repositories(Protocol):
@@ -88,6 +100,8 @@ class Repositories(Protocol):
     def declarations(self) -> DeclarationRepository: ...
     @property
     def alerts(self) -> AlertRepository: ...
+    @property
+    def budgets(self) -> BudgetRepository: ...
 
 
 class UnitOfWork(Repositories, Protocol):
@@ -111,6 +125,7 @@ class SqlRepositories:
         self.messages = SqlMessages(session)
         self.declarations = SqlDeclarations(session)
         self.alerts = SqlAlerts(session)
+        self.budgets = SqlBudgets(session)
 
 
 class SqlUnitOfWork(SqlRepositories):

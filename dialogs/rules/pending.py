@@ -31,6 +31,9 @@ def remind(waiting: Iterable[WaitingRegistration], now: datetime, settings: Rule
             phone=national(patient.phone),
             hours=hours,
         )
+        if patient.declared:  # a pending patient is a patient: what it declared goes with the request
+            declared = f"{patient.declared} {texts.raw('level_' + patient.declared_level)}"
+            text += texts("pending_declarations", declarations=declared)
         targets = [(1, s.phone) for s in clinic.staff]
         if patient.created_at <= now - 2 * wait:
             targets += [(2, s.phone) for s in clinic.staff if s.role is Role.SUPERVISOR]

@@ -36,6 +36,8 @@ class WaitingRegistration:
     phone: str
     clinic_id: str
     created_at: datetime
+    declared: str = ""  # the answers of its latest declaration before acceptance, e.g. "93 18 86 37 0 0"
+    declared_level: str = ""  # green, yellow, red
 
 
 @dataclass(frozen=True)

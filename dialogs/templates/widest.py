@@ -136,4 +136,20 @@ def _per_key(program: Program, texts: Texts, common: Values) -> dict[str, Values
         "red_patient": {"advice": longest([texts.raw(k) for k in texts if k.startswith("red_advice_")] or [""])},
         "sos_sign_patient": {"advice": longest([texts.raw(k) for k in texts if k.startswith("red_advice_")] or [""])},
         "red_why_signs": {"value": ", ".join(texts.raw(k) for k in texts if k.startswith("sign_"))},
+        # One SMS for several patients: 4 named (dialogs.alert_collapse and the ladder's MAX_LISTED), the rest counted.
+        "red_staff_many": {
+            "patients": ", ".join(f"{c} {NAME60[:16]} ({texts.raw('status_pending')})" for c in CODES[:4]) + " +96",
+            "reasons": "x" * 80,
+        },
+        "escalation_staff_list": {"patients": ", ".join(f"{c} 0987654321" for c in CODES[:4]) + " +96"},
+        "escalation_oncall_list": {"patients": ", ".join(f"{c} 0987654321" for c in CODES[:4]) + " +96"},
+        "alert_update": {"reasons": alert_reason},
+        "alert_update_many": {
+            "patients": ", ".join(f"{c} {NAME60[:16]}" for c in CODES[:4]) + " +96",
+            "reasons": "x" * 80,
+        },
+        "otp_other_numbers_limit": {"count": 50},
+        "otp_budget_staff": {"count": 99999},
+        "reg_phone_foreign": {"text": "+88***321"},
+        "pending_declarations": {"declarations": "98 18 86 37.5 0 0 " + "x" * 20},
     }

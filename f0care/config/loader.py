@@ -25,6 +25,7 @@ from dialogs.program import (
     Rule,
     Staff,
 )
+from f0care.config.abuse import to_budgets
 from f0care.config.defaults import DEFAULT_EXAMPLES
 from f0care.config.errors import describe_all, show
 from f0care.config.fields import KeyPath
@@ -93,6 +94,7 @@ def _bare_program(config: Config) -> Program:
         deadline=config.schedule.deadline,
         auto_discharge=config.schedule.auto_discharge,
         secret=config.service.secret_key,
+        budgets=to_budgets(config.registration, config.alerts, config.limits),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from dialogs.areas import area_key
+from f0care.config.abuse import AlertsConfig, LimitsConfig, RegistrationConfig
 from f0care.config.defaults import DEFAULT_GUIDANCE, DEFAULT_QUESTIONS
 from f0care.config.fields import (
     KeyPath,
@@ -95,6 +96,9 @@ class Config(Model):
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     alarms: AlarmsConfig = Field(default_factory=AlarmsConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    registration: RegistrationConfig = Field(default_factory=RegistrationConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
     @property
     def webhook_auth_token(self) -> str:

@@ -13,7 +13,9 @@ from datetime import datetime, time, timedelta
 from dialogs import codec
 from dialogs import engine as dialog_engine
 from dialogs import staff as staff_dialog
-from dialogs.effects import Effect, Reply
+from dialogs.alert_collapse import OpenAlertView, collapse
+from dialogs.effects import Effect, RaiseAlert, Reply
+from dialogs.limits import CodeUsage
 from dialogs.phones import normalize_phone
 from dialogs.program import Program, Staff
 from dialogs.render import CODE_FIRST, CODE_REST, local_now, local_today
@@ -76,7 +78,23 @@ def decide(uow: UnitOfWork, program: Program, phone: str, text: str, now: dateti
     ctx = _context(uow, program, contact, patients, conv, text, now)
     step = dialog_engine.advance(conv, text, ctx, now)
     save_conversation(contact, step.conversation)
-    return Decision(step.effects, patients, contact, conv.state is State.REG_OTP)
+    effects = _one_alert_per_patient(uow, program, patients, step.effects, now)
+    return Decision(effects, patients, contact, conv.state is State.REG_OTP)
+
+
+def _one_alert_per_patient(
+    uow: UnitOfWork, program: Program, patients: list[PatientRef], effects: tuple[Effect, ...], now: datetime
+) -> tuple[Effect, ...]:
+    """Red signs while an alert is open join it; staff SMS as `dialogs.alert_collapse` allows."""
+    if not any(isinstance(effect, RaiseAlert) for effect in effects):
+        return effects
+    paged = uow.alerts.open_paged([p.id for p in patients])
+    open_alerts = {
+        p.code: OpenAlertView(p.code, paged[p.id][0], tuple(paged[p.id][1].split("; ")[1:]))
+        for p in patients
+        if p.id in paged
+    }
+    return collapse(effects, open_alerts, {p.code: p.view for p in patients}, program, now)
 
 
 def load_conversation(contact: ContactRow) -> Conversation:
@@ -100,10 +118,12 @@ def _context(
     now: datetime,
 ) -> Context:
     target = dialog_engine.otp_phone(conv)
-    otp_count, target_patients = 0, tuple[PatientView, ...]()
+    otp_count, target_patients, codes = 0, tuple[PatientView, ...](), CodeUsage()
     if target:
         midnight = datetime.combine(local_today(now, program.timezone), time(), local_now(now, program.timezone).tzinfo)
-        otp_count = uow.messages.otp_sent_since(target, midnight)
+        uow.budgets.lock_codes()  # the counts below hold until this transaction ends
+        codes = uow.budgets.code_usage(contact.phone, target, midnight, now - timedelta(hours=1))
+        otp_count = codes.to_target_today
         target_patients = tuple(p.view for p in uow.patients.live_on_phone(target))
     history = {}
     if patients and dialog_engine.wants_history(conv, text):
@@ -119,6 +139,7 @@ def _context(
         new_otp=new_otp(),
         nonce=secrets.token_hex(8),
         otp_sent_today=otp_count,
+        codes=codes,
         target_patients=target_patients,
         history=history,
     )

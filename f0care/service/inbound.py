@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from dialogs.phones import normalize_phone
 from dialogs.program import Program
 from dialogs.text import clean_inbound
+from f0care.service import limits
 from f0care.service.decide import decide
+from f0care.service.limits import Limit
 from models.apply import apply
 from models.repositories.messages import MAX_BODY
 from models.uow import UnitOfWork
@@ -49,7 +51,12 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
     phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
     text = clean_inbound(sms.body)[:MAX_BODY]  # every channel: no control or format characters stored
     with uow:
+        limit = limits.check(uow, program, phone, now)
+        if limit is not Limit.NONE and limit is not Limit.BUSY:
+            return _store_limited(uow, program, sms, sid, phone, text, limit is Limit.NOTICE, now)
         decision = decide(uow, program, phone, text, now)
+        if limit is Limit.BUSY and not limits.alarming(decision.effects):
+            return _store_limited(uow, program, sms, sid, phone, text, False, now)
         reply, guessed = decision.reply, decision.patient_id()
         # Stored before the effects, so the record reads in order; a retried delivery stops here.
         inbound_id = uow.messages.add_inbound(
@@ -66,6 +73,7 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
             uow.rollback()
             return Handled(uow.messages.reply_to(sid) or None, duplicate=True)
         applied = apply(uow, decision.effects, now, decision.contact, decision.known)
+        uow.budgets.link_queued(inbound_id, applied.queued)  # who asked for each code (registration budget)
         if decision.contact is not None:
             uow.contacts.save(decision.contact)
         patient_id = decision.patient_id(applied)
@@ -77,6 +85,31 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
             )
         uow.commit()
     return Handled(applied.reply, tuple(applied.queued))
+
+
+def _store_limited(
+    uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, phone: str, text: str, tell: bool, now: datetime
+) -> Handled:
+    """Over an inbound limit: the message is stored, not acted on; `tell`: the phone's one notice."""
+    reply = limits.notice(uow, program, phone) if tell else None
+    inbound_id = uow.messages.add_inbound(
+        phone=phone,
+        text=text,
+        channel=sms.channel,
+        provider_sid=sid,
+        patient_id=None,
+        replied=tell,
+        secret=True,  # not read, so perhaps a one-time code: kept redacted
+        now=now,
+        status=limits.LIMITED,
+    )
+    if inbound_id is None:
+        uow.rollback()
+        return Handled(uow.messages.reply_to(sid) or None, duplicate=True)
+    if reply is not None:
+        uow.messages.add_reply(to_id=inbound_id, phone=phone, body=reply, channel=sms.channel, patient_id=None, now=now)
+    uow.commit()
+    return Handled(reply)
 
 
 def transient(error: OperationalError) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, insert
@@ -29,6 +30,7 @@ class SqlAlerts:
             "kind": effect.kind,
             "dedupe_key": effect.key,
             "created_at": now,
+            "paged_at": now,
         }
         self._session.connection().execute(_INSERT, values)
 
@@ -66,3 +68,29 @@ class SqlAlerts:
         if row is None:
             return None
         return AlertNote(row.reason, row.created_at, row.acknowledged_by or "", row.acknowledged_at)
+
+    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, tuple[datetime, str]]:
+        """For each patient with an open alert: when staff were last sent an SMS about it, and its reasons."""
+        if not patient_ids:
+            return {}
+        query = select(Alert.patient_id, Alert.paged_at, Alert.created_at, Alert.reason).where(
+            col(Alert.patient_id).in_(patient_ids), col(Alert.acknowledged_at).is_(None)
+        )
+        paged: dict[int, tuple[datetime, str]] = {}
+        for patient_id, paged_at, created_at, reason in self._session.exec(query):
+            when = paged_at or created_at
+            if patient_id not in paged or when > paged[patient_id][0]:
+                paged[patient_id] = (when, reason)
+        return paged
+
+    def add_to_open(self, patient_id: int, reason: str, now: datetime, paged: bool) -> None:
+        """A new red sign joins the patient's open alert (its reasons, and when staff were told)."""
+        query = select(Alert).where(Alert.patient_id == patient_id, col(Alert.acknowledged_at).is_(None))
+        alert = self._session.exec(query.order_by(col(Alert.id).desc())).first()
+        if alert is None:
+            return
+        if reason not in alert.reason:
+            alert.reason = f"{alert.reason}; {reason}"[:300]
+        if paged:
+            alert.paged_at = now
+        self._session.add(alert)

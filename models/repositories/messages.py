@@ -44,10 +44,12 @@ class SqlMessages:
         replied: bool,
         secret: bool,
         now: datetime,
+        status: str | None = None,
     ) -> int | None:
         """Store an inbound message; None when its provider id is stored already (a retried delivery).
 
-        A `secret` text (it may hold a one-time code) is stored redacted.
+        A `secret` text (it may hold a one-time code) is stored redacted; `status` overrides
+        received/replied (e.g. "limited": stored, not acted on).
         """
         values = {
             "direction": "in",
@@ -59,7 +61,7 @@ class SqlMessages:
             "provider_sid": provider_sid,
             "segments": segments(text),
             "patient_id": patient_id,
-            "status": "replied" if replied else "received",
+            "status": status or ("replied" if replied else "received"),
         }
         inserted: Any = self._session.connection().execute(_INSERT_INBOUND_RETURNING[self._dialect], values)
         return inserted.scalar()  # type: ignore[no-any-return]

@@ -31,6 +31,7 @@ _VIEW_COLUMNS = [
     "decided_by",
     "decided_at",
     "test_asked_on",
+    "test_result",
     "monitor_until",
     "positive_test_date",
 ]

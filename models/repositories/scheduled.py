@@ -54,9 +54,20 @@ class ScheduledRepository:
         """Registrations still pending that were made at or before `created_before`."""
         query = select(Patient).where(Patient.status == "pending", col(Patient.created_at) <= created_before)
         return [
-            WaitingRegistration(_id(p.id), p.code, p.full_name, p.area, p.phone, p.clinic_id, p.created_at)
+            WaitingRegistration(
+                _id(p.id), p.code, p.full_name, p.area, p.phone, p.clinic_id, p.created_at, *self._declared(_id(p.id))
+            )
             for p in self.session.exec(query.order_by(col(Patient.id)))
         ]
+
+    def _declared(self, patient_id: int) -> tuple[str, str]:
+        """The latest declaration of a pending patient: its answers in order, and its colour."""
+        query = select(Declaration).where(Declaration.patient_id == patient_id)
+        latest = self.session.exec(query.order_by(col(Declaration.updated_at).desc())).first()
+        if latest is None:
+            return "", ""
+        shown = ("?" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in latest.answers.values())
+        return " ".join(shown), latest.level
 
     def monitored_patients(self) -> list[MonitoredPatient]:
         """Every active patient, with its pending test and whether its phone opted out."""

@@ -44,7 +44,8 @@ def test_a_relative_registers_a_parent_on_the_parents_own_mobile(phone: Phones, 
 
     # The code went to the parent's phone, not to the relative's.
     assert len(parent.inbox) == 1
-    assert "Tran Thi Binh" in parent.last_sms()
+    assert "Tram Y te phuong Tran Phu" in parent.last_sms()
+    assert "Tran Thi Binh" not in parent.last_sms()  # the typed name never reaches a third party
     assert relative.inbox == []
     assert otp_in(parent.last_sms()) not in sent
 

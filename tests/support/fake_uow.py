@@ -26,6 +26,7 @@ from models.repositories.declarations import latest_per_day
 from models.repositories.patients import LIVE, new_patient
 from models.tables import Alert, Declaration, Message, Patient
 from models.uow import UnitOfWork
+from tests.support.fake_budgets import FakeBudgets
 
 
 def _taken(what: str) -> IntegrityError:
@@ -130,11 +131,12 @@ class FakeMessages:
         replied: bool,
         secret: bool,
         now: datetime,
+        status: str | None = None,
     ) -> int | None:
         if any(m.provider_sid == provider_sid for m in self._tables.messages):
             return None
         body = redact(text) if secret else text
-        status = "replied" if replied else "received"
+        status = status or ("replied" if replied else "received")
         return self._add(
             Message(
                 direction="in",
@@ -258,6 +260,7 @@ class FakeAlerts:
             kind=effect.kind,
             dedupe_key=effect.key,
             created_at=now,
+            paged_at=now,
         )
         self._tables.alerts.append(alert)
 
@@ -281,6 +284,18 @@ class FakeAlerts:
             return None
         last = max(rows, key=lambda a: (a.acknowledged_at or a.created_at, a.id or 0))
         return AlertNote(last.reason, last.created_at, last.acknowledged_by or "", last.acknowledged_at)
+
+    def open_paged(self, patient_ids: Sequence[int]) -> dict[int, tuple[datetime, str]]:
+        return {
+            a.patient_id: (a.paged_at or a.created_at, a.reason)
+            for a in sorted(self._tables.alerts, key=lambda a: a.paged_at or a.created_at)
+            if a.patient_id in patient_ids and a.acknowledged_at is None
+        }
+
+    def add_to_open(self, patient_id: int, reason: str, now: datetime, paged: bool) -> None:
+        for alert in self._open(patient_id)[-1:]:
+            alert.reason = alert.reason if reason in alert.reason else f"{alert.reason}; {reason}"[:300]
+            alert.paged_at = now if paged else alert.paged_at
 
 
 class FakeUnitOfWork:
@@ -311,6 +326,7 @@ class FakeUnitOfWork:
         self.messages = FakeMessages(working, self.db)
         self.declarations = FakeDeclarations(working, self.db)
         self.alerts = FakeAlerts(working, self.db)
+        self.budgets = FakeBudgets(working)
 
 
 _CONFORMS: type[UnitOfWork] = FakeUnitOfWork  # mypy checks the fake against the protocol here

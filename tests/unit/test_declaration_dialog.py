@@ -246,11 +246,13 @@ def test_an_unknown_code_says_so_and_asks_for_whom(an: Thread) -> None:
     assert last_declaration(an).complete
 
 
-def test_a_pending_patient_cannot_declare_yet(thread: Callable[..., Thread]) -> None:
+def test_a_pending_patients_answers_are_stored_before_acceptance(thread: Callable[..., Thread]) -> None:
     t = thread(patient(status="pending"))
     reply = t.send(GREEN)
-    assert "dang cho" in reply
-    assert not declared(t)
+    (record,) = declared(t)
+    assert record.complete
+    assert record.code == "K7M2Q"
+    assert "Da ghi" in reply
 
 
 # --- triage (Decision 261/QD-BYT) --------------------------------------------

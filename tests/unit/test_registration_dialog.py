@@ -63,7 +63,8 @@ def test_a_relative_registers_a_patient_and_the_code_goes_to_the_patients_phone(
     assert otp.to == PATIENT_PHONE
     assert otp.sensitive
     assert OTP in otp.text
-    assert "Nguyen Van An" in otp.text
+    assert "Tram Y te phuong Tran Phu" in otp.text
+    assert "Nguyen Van An" not in otp.text  # no text typed by a registrant reaches a third party (issue 16)
     assert OTP not in reply
     assert "0987***321" in reply
     assert relative.state == "reg_otp"
