@@ -13,7 +13,7 @@ from dialogs.effects import Effect, RecordDeclaration, Reply
 from dialogs.patient_keywords import emergency_in_words, sos
 from dialogs.program import Level, Question, QuestionKind
 from dialogs.reading import chunks, read
-from dialogs.render import dm, local_today
+from dialogs.render import day_month, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
 from dialogs.text import to_sms
@@ -136,7 +136,7 @@ def _reply(
         return _fit(red, texts("continue_question") + ask(upcoming, patient, ctx, texts))
     if upcoming is None:
         values = ", ".join(f"{short_label(q, texts.language)} {show(answers[q.key])}" for q in questions)
-        day = dm(local_today(now, ctx.program.timezone))
+        day = day_month(local_today(now, ctx.program.timezone))
         if triage.level is Level.YELLOW:
             fever = any(r.startswith(_temperature_label(ctx, texts)) for r in triage.yellow)
             return texts(

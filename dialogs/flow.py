@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from dialogs import declaration, idle, registration
-from dialogs import patient_keywords as pk
+from dialogs import declaration, idle, patient_keywords, registration
 from dialogs.drafts import Action, DeclarationDraft, PatientChoice, RegistrationDraft
 from dialogs.effects import Reply
 from dialogs.keywords import Keyword
@@ -84,18 +83,18 @@ def on_help(conv: Conversation, turn: Turn, ctx: Context, texts: Texts, now: dat
     prompt = FLOW[conv.state].prompt
     question = prompt(conv, ctx, texts) if prompt is not None else None
     if question is None:
-        return pk.on_help(conv, turn, ctx, texts, now)
+        return patient_keywords.on_help(conv, turn, ctx, texts, now)
     return Step(conv, (Reply(texts("help_in_dialog", question=question)),))
 
 
 FALLBACKS: Mapping[Keyword, Fallback] = {
-    Keyword.SOS: pk.on_sos,
-    Keyword.CANCEL: pk.on_cancel,
+    Keyword.SOS: patient_keywords.on_sos,
+    Keyword.CANCEL: patient_keywords.on_cancel,
     Keyword.HELP: on_help,
-    Keyword.OPT_OUT: pk.on_opt_out,
-    Keyword.OPT_IN: pk.on_opt_in,
-    Keyword.ENGLISH: pk.on_english,
-    Keyword.VIETNAMESE: pk.on_vietnamese,
+    Keyword.OPT_OUT: patient_keywords.on_opt_out,
+    Keyword.OPT_IN: patient_keywords.on_opt_in,
+    Keyword.ENGLISH: patient_keywords.on_english,
+    Keyword.VIETNAMESE: patient_keywords.on_vietnamese,
 }
 
 

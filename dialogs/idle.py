@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from dialogs import declaration, monitoring, pending_patient, registration
-from dialogs import patient_keywords as pk
+from dialogs import declaration, monitoring, patient_keywords, pending_patient, registration
 from dialogs.drafts import Action, PatientChoice
 from dialogs.effects import Reply
 from dialogs.keywords import Keyword
@@ -29,7 +28,7 @@ def _register(turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step | N
 
 
 def _guidance(turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step | None:
-    return Step(Conversation(), (Reply(pk.guidance(turn.rest, ctx, texts)),)) if ctx.patients else None
+    return Step(Conversation(), (Reply(patient_keywords.guidance(turn.rest, ctx, texts)),)) if ctx.patients else None
 
 
 def _asking(action: Action) -> Entry:
@@ -50,7 +49,7 @@ ENTRY: Mapping[Keyword, Entry] = {
 
 
 def _history(patient: PatientView, args: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
-    return Step(Conversation(), (Reply(pk.history(patient, ctx, texts, now)),))
+    return Step(Conversation(), (Reply(patient_keywords.history(patient, ctx, texts, now)),))
 
 
 def _negative(patient: PatientView, args: list[str], ctx: Context, texts: Texts, now: datetime) -> Step:
@@ -75,9 +74,9 @@ def on_idle(conv: Conversation, data: None, turn: Turn, ctx: Context, texts: Tex
     step = entry(turn, ctx, texts, now) if entry is not None else None
     if step is not None:
         return step
-    danger = pk.emergency_in_words(turn.text, ctx) if ctx.monitored else None
+    danger = patient_keywords.emergency_in_words(turn.text, ctx) if ctx.monitored else None
     if danger is not None:  # "97 kho tho qua" is an emergency first
-        return pk.sos(Conversation(), turn.text, True, ctx, texts, now, danger)
+        return patient_keywords.sos(Conversation(), turn.text, True, ctx, texts, now, danger)
     tokens = chunks(turn.text)
     if turn.keyword is None and _looks_like_answers(tokens, ctx):
         return for_patient(Action.DECLARE, tokens, ctx, texts, now)
@@ -86,9 +85,9 @@ def on_idle(conv: Conversation, data: None, turn: Turn, ctx: Context, texts: Tex
 
 def on_choice(conv: Conversation, choice: PatientChoice, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:
     """The answer to "for which patient?": a number, a code, or a code and the day's answers."""
-    danger = pk.emergency_in_words(turn.text, ctx)
+    danger = patient_keywords.emergency_in_words(turn.text, ctx)
     if danger is not None:
-        return pk.sos(conv, turn.text, True, ctx, texts, now, danger)
+        return patient_keywords.sos(conv, turn.text, True, ctx, texts, now, danger)
     chosen = _choice(turn.text, ctx)
     if chosen is not None:
         return ACTS[choice.action](chosen, list(choice.args), ctx, texts, now)
@@ -111,7 +110,7 @@ def _not_understood(ctx: Context, texts: Texts) -> str:
         return texts("pending", name=p.full_name, code=p.code, clinic=clinic.name, clinic_phone=clinic.phone)
     if not ctx.patients:
         return texts("help_unregistered")
-    return texts("not_understood") + pk.help_text(ctx, texts)
+    return texts("not_understood") + patient_keywords.help_text(ctx, texts)
 
 
 def _looks_like_answers(tokens: list[str], ctx: Context) -> bool:

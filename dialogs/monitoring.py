@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from dialogs.effects import Effect, EndMonitoring, ExtendMonitoring, RecordTestResult, Reply, SendSms
 from dialogs.program import Program, Staff
-from dialogs.render import dm, local_today
+from dialogs.render import day_month, local_today
 from dialogs.state import Context, Conversation, PatientView, Step
 from dialogs.templates import Texts
 from dialogs.text import is_digits
@@ -37,7 +37,7 @@ def test_result(patient: PatientView, negative: bool, ctx: Context, texts: Texts
     today = local_today(now, program.timezone)
     if patient.test_asked_on is None:
         when = patient.monitor_until or today
-        return Step(Conversation(), (Reply(texts("test_not_asked", date=dm(when))),))
+        return Step(Conversation(), (Reply(texts("test_not_asked", date=day_month(when))),))
     result = "negative" if negative else "positive"
     if patient.test_result == result:  # the same answer again: recorded once, nobody told twice
         return Step(Conversation(), (Reply(texts("test_already_recorded", code=patient.code)),))
@@ -49,7 +49,7 @@ def test_result(patient: PatientView, negative: bool, ctx: Context, texts: Texts
             staff = program.texts(program.default_language)
             note = staff("still_positive_staff", code=patient.code, name=patient.full_name, day=day_of(patient, today))
             effects += [SendSms(s.phone, note, "staff", patient.code) for s in program.clinic(patient.clinic_id).staff]
-        effects.append(Reply(texts("test_positive_patient", code=patient.code, date=dm(until))))
+        effects.append(Reply(texts("test_positive_patient", code=patient.code, date=day_month(until))))
         return Step(Conversation(), tuple(effects))
     if program.auto_discharge:
         return Step(Conversation(), tuple(effects + end(patient, "auto", program)))
@@ -93,9 +93,9 @@ def staff_extend(
     until = local_today(now, program.timezone) + timedelta(days=int(word))
     clinic = program.clinic(patient.clinic_id)
     told = program.texts(patient.language)
-    notice = told("patient_extended", clinic=clinic.name, code=patient.code, date=dm(until))
+    notice = told("patient_extended", clinic=clinic.name, code=patient.code, date=day_month(until))
     return (
         ExtendMonitoring(patient.code, until, staff.name),
         SendSms(patient.phone, notice, "notice", patient.code),
-        Reply(texts("staff_extended", code=patient.code, name=patient.full_name, date=dm(until))),
+        Reply(texts("staff_extended", code=patient.code, name=patient.full_name, date=day_month(until))),
     )

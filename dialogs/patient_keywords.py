@@ -12,7 +12,7 @@ from dialogs.alerts import red_alert
 from dialogs.danger import Danger, find
 from dialogs.effects import Effect, Reply, SetLanguage, SetOptOut
 from dialogs.program import QuestionKind
-from dialogs.render import dm, local_today
+from dialogs.render import day_month, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
 from dialogs.text import fold, is_digits, normalize
@@ -74,13 +74,13 @@ def history(patient: PatientView, ctx: Context, texts: Texts, now: datetime) -> 
         summary = days.get(day)
         if summary is None:
             if began is None or day >= began:
-                lines.append(f"{dm(day)} -")
+                lines.append(f"{day_month(day)} -")
             continue
         values = " ".join(
             show(summary.answers[q.key]) if q.key in summary.answers else "?" for q in ctx.program.questions
         )
         partial = "" if summary.complete else " " + texts.raw("history_partial")
-        lines.append(f"{dm(day)} {values} {texts.raw('level_' + summary.level)}{partial}")
+        lines.append(f"{day_month(day)} {values} {texts.raw('level_' + summary.level)}{partial}")
     return texts("history", code=patient.code, lines="; ".join(lines))
 
 

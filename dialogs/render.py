@@ -34,7 +34,7 @@ def local_today(now: datetime, timezone: str) -> date:
     return local_now(now, timezone).date()
 
 
-def dm(day: date) -> str:
+def day_month(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}"
 
 

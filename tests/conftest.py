@@ -8,6 +8,7 @@ the whole run stops with an error instead of passing without PostgreSQL.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,17 @@ def postgres() -> Iterator[Engine]:
         engine.dispose()
     finally:
         databases.drop_database(base, str(url.database))
+
+
+@pytest.fixture(autouse=True)
+def root_logging() -> Iterator[None]:
+    """A test that runs the CLI installs the service's logging (a masking root handler); the next test
+    starts without it, so what a test sees in its log does not depend on the order tests ran in."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from dialogs.alerts import staff_texts
 from dialogs.phones import mask_phone
 from dialogs.program import Clinic, Program
-from dialogs.render import dm
+from dialogs.render import day_month
 from dialogs.rules.rows import ClinicDay, ClinicPatient
 from dialogs.rules.settings import RuleSettings
 from dialogs.state import PatientView
@@ -80,7 +80,11 @@ def render(digest: Digest, program: Program) -> list[str]:
     texts = staff_texts(program)
     chunks = [
         texts(
-            "digest_head", clinic=digest.clinic.name, date=dm(digest.day), reported=digest.reported, total=digest.total
+            "digest_head",
+            clinic=digest.clinic.name,
+            date=day_month(digest.day),
+            reported=digest.reported,
+            total=digest.total,
         )
     ]
     sections = (

@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
-from dialogs.render import dm
+from dialogs.render import day_month
 from dialogs.rules.effects import ScheduledSms
 from dialogs.rules.rows import Recipient
 from dialogs.rules.settings import RuleSettings
@@ -34,13 +34,13 @@ class FanOutRule(Protocol):
 def household_text(people: Sequence[Recipient], day: date, texts: Texts) -> str:
     """One message for a shared phone, naming each patient's code."""
     listed = ", ".join(f"{p.code} {p.name.split()[-1]}" for p in people)
-    return texts("household_prompt", date=dm(day), example=people[0].code, people=listed)
+    return texts("household_prompt", date=day_month(day), example=people[0].code, people=listed)
 
 
 @lru_cache(maxsize=64)
 def _prompt(texts: Texts, day: date) -> str:
     """The prompt to a phone of one patient: the same text for every such phone of a language."""
-    return texts("daily_prompt", code="", date=dm(day))
+    return texts("daily_prompt", code="", date=day_month(day))
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class MorningPrompt:
             key = self.key(people[0])
             text = _prompt(texts, self.day)
             return [ScheduledSms(key, phone, text, "prompt", people[0].patient_id, (key,))]
-        each = [texts("daily_prompt", code=f"{p.code}: ", date=dm(self.day)) for p in people]
+        each = [texts("daily_prompt", code=f"{p.code}: ", date=day_month(self.day)) for p in people]
         shared = household_text(people, self.day, texts)
         keys = tuple(self.key(p) for p in people)
         if segments(shared) < sum(segments(t) for t in each):
@@ -86,7 +86,7 @@ class Reminder:
     def messages(self, people: Sequence[Recipient]) -> list[ScheduledSms]:
         texts = self.settings.program.texts(people[0].language)
         codes = " ".join(p.code for p in people) + ": " if len(people) > 1 else ""
-        text = texts("reminder", code=codes, date=dm(self.day), deadline=self.settings.deadline)
+        text = texts("reminder", code=codes, date=day_month(self.day), deadline=self.settings.deadline)
         patient_id = people[0].patient_id if len(people) == 1 else None
         keys = tuple(self.key(p) for p in people)
         return [ScheduledSms(keys[0], people[0].phone, text, "reminder", patient_id, keys)]

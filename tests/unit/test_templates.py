@@ -11,8 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dialogs import declaration
-from dialogs import patient_keywords as pk
+from dialogs import declaration, patient_keywords
 from dialogs.alerts import red_alert
 from dialogs.effects import Reply, SendSms
 from dialogs.engine import advance
@@ -123,11 +122,11 @@ def caller_texts(program: Program, key: str, language: str) -> list[str]:
     if key == "history":
         history = {"K7M2Q": tuple(day(back, WIDEST, "yellow") for back in range(7))}
         full = context(program, long_patient(program), language=language, history=history)
-        return [pk.history(long_patient(program), full, texts, NOW)]
+        return [patient_keywords.history(long_patient(program), full, texts, NOW)]
     if key == "guidance_menu":
-        return [pk.guidance("", ctx, texts), pk.guidance(FREE_TEXT500, ctx, texts)]
+        return [patient_keywords.guidance("", ctx, texts), patient_keywords.guidance(FREE_TEXT500, ctx, texts)]
     if key == "guidance_topic":
-        return [pk.guidance(str(i), ctx, texts) for i in range(1, len(program.guidance) + 1)]
+        return [patient_keywords.guidance(str(i), ctx, texts) for i in range(1, len(program.guidance) + 1)]
     three = tuple(long_patient(program, code=code) for code in ("K7M2Q", "B3CHD", "C4PND"))
     return [texts("no_patient_code", code="X9X9X") + texts("choose_patient", options=options(three))]
 
@@ -172,9 +171,9 @@ def test_the_guidance_topics_and_help_fit_in_two_segments(program: Program, lang
     texts = program.texts(language)
     registered = context(program, long_patient(program), language=language)
     stranger = context(program, phone=STRANGER_PHONE, language=language)
-    sent = [pk.guidance("", registered, texts)]
-    sent += [pk.guidance(str(i), registered, texts) for i in range(0, len(program.guidance) + 3)]
-    sent += [pk.help_text(registered, texts), pk.help_text(stranger, texts)]
+    sent = [patient_keywords.guidance("", registered, texts)]
+    sent += [patient_keywords.guidance(str(i), registered, texts) for i in range(0, len(program.guidance) + 3)]
+    sent += [patient_keywords.help_text(registered, texts), patient_keywords.help_text(stranger, texts)]
     for text in sent:
         assert is_gsm7(text), (len(text), text)
         assert len(text) <= TWO_SEGMENTS, (len(text), text)
