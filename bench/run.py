@@ -217,7 +217,7 @@ def run_webhook(conf: dict[str, Any], dbs: list[str], tool: str, workdir: Path) 
             conf["warmup"],
             tool,
             conf["workers"],
-            probes=20 if conf["smoke"] else 200,
+            probes=20 if conf["smoke"] else 300,  # 100 fresh a level: 15 s at 5 a second
             alert_wait=3.0 if conf["smoke"] else 10.0,
         )
         log(f"webhook: {db}, {plan.patients} patients, levels {plan.levels}, {plan.seconds:g} s each, {tool}")

@@ -115,7 +115,11 @@ def run(plan: WebhookPlan, workdir: Path, log: Any) -> dict[str, Any]:
                 loadgen.run(plan.tool, public, file, warmup, warmup, 4, plan.warmup_seconds)
             staff = {cid: phones for cid, _areas, phones in clinics()}
             for k, (level, (offset, count)) in enumerate(zip(plan.levels, slices, strict=True)):
-                prober = probe.Prober(public, probe_patients, PROBE_INTERVAL, prefix=f"e{k:x}")
+                # Fresh patients per level: a patient's alert stays open (unacknowledged), and further red
+                # answers join it without paging staff again (one open alert per patient).
+                share = len(probe_patients) // len(plan.levels)
+                fresh = probe_patients[k * share : (k + 1) * share]
+                prober = probe.Prober(public, fresh, PROBE_INTERVAL, prefix=f"e{k:x}")
                 stub_offset = http_json(f"{stub_url}/stats")["count"]
                 cpu_before = _web_cpu(web.proc.pid)
                 prober.start()

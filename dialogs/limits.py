@@ -23,7 +23,7 @@ class InboundLimits:
 
     per_phone_messages: int = 30
     per_phone_minutes: int = 10
-    per_minute: int = 600
+    per_minute: int = 6000
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         Index("ix_message_outbox", "status", "priority", "id"),
         Index("ix_message_recent", "direction", "created_at"),
+        Index("ix_message_phone_recent", "phone", "direction", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

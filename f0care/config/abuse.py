@@ -37,7 +37,7 @@ class PerPhone(Model):
 
 class LimitsConfig(Model):
     inbound_per_phone: PerPhone = Field(default_factory=PerPhone)
-    inbound_per_minute: int = Field(default=600, ge=1)
+    inbound_per_minute: int = Field(default=6000, ge=1)
 
 
 def to_budgets(registration: RegistrationConfig, alerts: AlertsConfig, limits: LimitsConfig) -> Budgets:

@@ -30,10 +30,10 @@ def check(uow: UnitOfWork, program: Program, phone: str, now: datetime) -> Limit
         return Limit.NONE
     limits = program.budgets.inbound
     since = now - timedelta(minutes=limits.per_phone_minutes)
-    if uow.budgets.inbound_since(phone, since) >= limits.per_phone_messages:
+    if uow.budgets.inbound_since(phone, since, at_most=limits.per_phone_messages) >= limits.per_phone_messages:
         told = uow.budgets.inbound_since(phone, since, status=LIMITED) > 0
         return Limit.SILENT if told else Limit.NOTICE
-    if uow.budgets.inbound_since(None, now - timedelta(minutes=1)) >= limits.per_minute:
+    if uow.budgets.service_busy(limits.per_minute, now):
         return Limit.BUSY
     return Limit.NONE
 

@@ -8,15 +8,38 @@ see room for the last code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, func, text, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from dialogs.limits import CodeUsage
 from dialogs.otp import BUDGET_KIND
 from models.tables import Message
+
+_COUNTING: dict[tuple[bool, bool], Any] = {}  # built once: building a statement per message costs more than running it
+
+
+def _counting(by_phone: bool, by_status: bool) -> Any:
+    """SELECT count(*) of a bounded subquery of recent inbound messages, with bind parameters."""
+    if (by_phone, by_status) not in _COUNTING:
+        m = Message.__table__  # type: ignore[attr-defined]
+        rows = sa_select(m.c.id).where(m.c.direction == "in", m.c.created_at >= bindparam("b_since"))
+        if by_phone:
+            rows = rows.where(m.c.phone == bindparam("b_phone"))
+        if by_status:
+            rows = rows.where(m.c.status == bindparam("b_status"))
+        rows = rows.limit(bindparam("b_limit"))
+        _COUNTING[by_phone, by_status] = sa_select(func.count()).select_from(rows.subquery())
+    return _COUNTING[by_phone, by_status]
+
+
+RECOUNT = timedelta(seconds=1)  # how stale the service's count may be while far below its budget
+_LAST_COUNT: WeakKeyDictionary[Any, tuple[datetime, int]] = WeakKeyDictionary()  # engine -> (when, count)
 
 MESSAGES = Message.__table__  # type: ignore[attr-defined]
 CODES_LOCK = 0x0F0C0DE5  # pg_advisory_xact_lock key: one issuer of one-time codes at a time
@@ -58,11 +81,27 @@ class SqlBudgets:
         if queued:
             self._session.connection().execute(_LINK, {"ids": list(queued), "in_reply_to": inbound_id})
 
-    def inbound_since(self, phone: str | None, since: datetime, status: str | None = None) -> int:
-        """Inbound messages since `since`, from `phone` (None: from everyone), with `status` when given."""
-        query = select(func.count()).where(Message.direction == "in", Message.created_at >= since)
-        if phone is not None:
-            query = query.where(Message.phone == phone)
-        if status is not None:
-            query = query.where(Message.status == status)
-        return int(self._session.exec(query).one())
+    def service_busy(self, per_minute: int, now: datetime) -> bool:
+        """Whether the whole service has had `per_minute` inbound messages in the minute before `now`.
+
+        While the last count (plus this process's messages since) is far below the budget, it is read
+        again at most once a second per engine: counting the last minute on every message would cost
+        more than the message itself at hundreds a second. Near or over the budget every message counts.
+        """
+        engine = self._session.get_bind()
+        last = _LAST_COUNT.get(engine)
+        if last is not None and last[1] < per_minute // 2 and timedelta(0) <= now - last[0] < RECOUNT:
+            _LAST_COUNT[engine] = (last[0], last[1] + 1)  # this message counts: never under this process's own
+            return False
+        count = self.inbound_since(None, now - timedelta(minutes=1), at_most=per_minute)
+        _LAST_COUNT[engine] = (now, count)
+        return count >= per_minute
+
+    def inbound_since(
+        self, phone: str | None, since: datetime, status: str | None = None, at_most: int | None = None
+    ) -> int:
+        """Inbound messages since `since`, from `phone` (None: from everyone), with `status` when given;
+        counted up to `at_most` (a budget only needs to know whether it is spent, not by how much)."""
+        statement = _counting(phone is not None, status is not None)
+        values = {"b_since": since, "b_phone": phone, "b_status": status, "b_limit": at_most or 2**31 - 1}
+        return int(self._session.connection().execute(statement, values).scalar_one())

@@ -31,7 +31,7 @@ def test_the_shipped_config_names_every_budget_with_its_default(config_file: Pat
         ("max_codes_per_hour: 200", "max_codes_per_hour: 0", "registration.max_codes_per_hour"),
         ("repeat_minutes: 10", "repeat_minutes: 0", "alerts.repeat_minutes"),
         ("{messages: 30, minutes: 10}", "{messages: 0, minutes: 10}", "limits.inbound_per_phone.messages"),
-        ("inbound_per_minute: 600", "inbound_per_minute: lots", "limits.inbound_per_minute"),
+        ("inbound_per_minute: 6000", "inbound_per_minute: lots", "limits.inbound_per_minute"),
     ],
 )
 def test_check_config_names_a_bad_budget(config_file: Path, old: str, new: str, named: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,10 +14,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from f0care.cli import main
-from f0care.runtime import Runtime
+from f0care.runtime import Runtime, job_context
 from models.ops_tables import OperatorAction
 from models.retention import RetentionPolicy, purge
 from models.tables import Alert, Declaration, Message, Patient
+from scheduler.runner import run_named
 from tests.integration.test_cli import SHIPPED, SHIPPED_DB
 from tests.support.fakes import Clock
 from tests.support.phone import Phone
@@ -105,3 +107,19 @@ def test_purge_dry_run_on_the_command_line_counts_and_deletes_nothing(tmp_path: 
     assert result.output.splitlines()[0].split() == ["TABLE", "WOULD_DELETE"]
     assert "would delete the records of 0 patients closed before" in result.output
     assert not (tmp_path / "exports").exists()
+
+
+def test_the_daily_retention_job_purges_when_retention_is_enabled_and_not_otherwise(
+    runtime: Runtime, phone: Callable[[str], Phone], clock: Clock, tmp_path: Path
+) -> None:
+    two_patients_one_discharged(runtime, phone, clock)
+    later = clock() + timedelta(days=91)
+    disabled = job_context(runtime)  # the shipped config: retention.enabled is false
+    assert disabled.retention is None
+    run_named(disabled, "retention", later)
+    assert count(runtime, Declaration, CLOSED) == 1
+    enabled = replace(disabled, retention=RetentionPolicy(days_after_close=90, export_dir=tmp_path / "exports"))
+    run_named(enabled, "retention", later)
+    assert count(runtime, Declaration, CLOSED) == 0
+    assert count(runtime, Declaration, ACTIVE) == 1
+    assert list((tmp_path / "exports").iterdir())

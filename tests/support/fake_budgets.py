@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from dialogs.limits import CodeUsage
@@ -45,8 +45,13 @@ class FakeBudgets:
             if message.id in queued and message.kind == "otp":
                 message.in_reply_to = inbound_id
 
-    def inbound_since(self, phone: str | None, since: datetime, status: str | None = None) -> int:
-        return sum(
+    def service_busy(self, per_minute: int, now: datetime) -> bool:
+        return self.inbound_since(None, now - timedelta(minutes=1)) >= per_minute
+
+    def inbound_since(
+        self, phone: str | None, since: datetime, status: str | None = None, at_most: int | None = None
+    ) -> int:
+        found = sum(
             1
             for m in self._tables.messages
             if m.direction == "in"
@@ -54,3 +59,4 @@ class FakeBudgets:
             and (phone is None or m.phone == phone)
             and (status is None or m.status == status)
         )
+        return found if at_most is None else min(found, at_most)

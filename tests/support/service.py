@@ -58,6 +58,7 @@ def write_config(
     *,
     service: dict[str, Any] | None = None,
     logging: dict[str, Any] | None = None,
+    sections: dict[str, dict[str, Any]] | None = None,
     name: str = "config",
 ) -> Path:
     """`<directory>/<name>.yaml`: the shipped config.yaml with this database, public URL, gateway, service, logging."""
@@ -67,6 +68,8 @@ def write_config(
     data["service"].update(service or {})
     data["gateway"].update(gateway or {})
     data["logging"].update(logging or {})
+    for section, values in (sections or {}).items():
+        data.setdefault(section, {}).update(values)
     path = directory / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     if AUTH_TOKEN in path.read_text(encoding="utf-8"):

@@ -22,9 +22,13 @@ def upgrade() -> None:
     with op.batch_alter_table("alert") as batch:
         batch.add_column(sa.Column("paged_at", models.types.UTCDateTime(), nullable=True))
     op.create_index("ix_message_recent", "message", ["direction", "created_at"], unique=False)
+    # The per-phone inbound limit counts one phone's last minutes on every message: without this the
+    # planner may walk every recent message of the service instead (measured: 3x slower webhook).
+    op.create_index("ix_message_phone_recent", "message", ["phone", "direction", "created_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_message_phone_recent", table_name="message")
     op.drop_index("ix_message_recent", table_name="message")
     with op.batch_alter_table("alert") as batch:
         batch.drop_column("paged_at")
