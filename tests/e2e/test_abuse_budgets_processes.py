@@ -7,8 +7,10 @@ Measured here (and written in docs/security.md): a pumping run of 20 targets fro
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +70,38 @@ def test_a_pumping_run_of_20_targets_reaches_at_most_3_numbers_and_no_foreign_on
         for target in VIETNAMESE + FOREIGN:
             register(hook, ATTACKER, "Nguyen Van An", target)
             hook.sms(ATTACKER, "GUI LAI")
-    stub.wait_for(10**6, timeout=SETTLE)
+    settle(stub)
     reached = {m["To"] for m in stub.messages}
     print(f"pumping run: {len(stub.messages)} code SMS to {len(reached)} numbers: {sorted(reached)}")
     assert len(reached) <= 3
     assert all(number.startswith("+84") for number in reached)
+
+
+def settle(stub: TwilioStub, quiet: float = SETTLE, at_most: float = 60.0) -> None:
+    """Wait until the outbox has delivered what was queued: no new SMS at the stub for `quiet` seconds."""
+    deadline = time.monotonic() + at_most
+    seen, since = len(stub.messages), time.monotonic()
+    while time.monotonic() - since < quiet and time.monotonic() < deadline:
+        time.sleep(0.1)
+        if len(stub.messages) != seen:
+            seen, since = len(stub.messages), time.monotonic()
+
+
+def more_than(stub: TwilioStub, count: int) -> bool:
+    return len(to_patient(stub)) > count
+
+
+def to_patient(stub: TwilioStub) -> list[str]:
+    return [m["Body"] for m in stub.messages if m["To"] == PATIENT]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_cuu_ten_times_from_five_pending_registrations_gives_each_staff_member_at_most_2_sms(
@@ -82,15 +111,17 @@ def test_cuu_ten_times_from_five_pending_registrations_gives_each_staff_member_a
     hook, _db = serve(procs, tmp_path, stub, **roomy)
     with closing(hook):
         for name in NAMES:
+            codes_before = len(to_patient(stub))
             register(hook, PATIENT, name, "NAY")
-            assert stub.wait_for(len(stub.messages) + 1, timeout=SETTLE)
-            code = [m["Body"] for m in stub.messages if m["To"] == PATIENT][-1].split(": ")[-1][:6]
+            # This registration's code SMS itself, not a staff SMS of the last one still on its way.
+            assert wait_until(partial(more_than, stub, codes_before), timeout=30.0)
+            code = to_patient(stub)[-1].split(": ")[-1][:6]
             hook.sms(PATIENT, "".join(ch for ch in code if ch.isdigit()))
-        stub.wait_for(10**6, timeout=SETTLE)
+        settle(stub)
         before = {s: sum(m["To"] == s for m in stub.messages) for s in TRAN_PHU_STAFF}
         for _ in range(10):
             assert "115" in hook.sms(PATIENT, "CUU")
-    stub.wait_for(10**6, timeout=SETTLE)
+    settle(stub)
     sent = {s: sum(m["To"] == s for m in stub.messages) - before[s] for s in TRAN_PHU_STAFF}
     print(f"CUU x10 from 5 pending registrations: staff SMS {sent}")
     assert all(1 <= n <= 2 for n in sent.values())
