@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from dialogs.spelling import untone_all
 from dialogs.text import normalize
@@ -91,28 +92,46 @@ def find(text: str, configured: tuple[str, ...], answer_labels: Collection[str] 
     `answer_labels` are the labels of yes/no questions ("KHO THO"): followed by a yes they are
     an answer, not free text. Any other word after the phrase is read as free text.
     """
-    phrases = {**{p: SignKind.EMERGENCY for p in configured}, **SIGNS}
-    known = {word for phrase in phrases for word in phrase.split()} | NEGATIONS_BEFORE | NO_AFTER
+    signs = _signs(configured)
     norm = normalize(text)
     for benign in BENIGN:
         norm = norm.replace(benign, " ")
     tokens = _WORD.findall(norm)
-    words = untone_all([t for t in tokens if t[0].isalnum()], known)
+    words = untone_all([t for t in tokens if t[0].isalnum()], signs.known)
     ends = _clause_ends(tokens)
-    by_size = sorted(phrases, key=lambda p: -len(p.split()))
-    starts = _ANSWER_STARTS | {phrase.split()[0] for phrase in phrases}
     for at in range(len(words)):
-        for phrase in by_size:
+        for phrase in signs.by_first_word.get(words[at], ()):
             size = len(phrase.split())
             if " ".join(words[at : at + size]) != phrase:
                 continue
             asked = at > 0 and words[at - 1] == "CO"  # "co kho tho khong": a question
             denied = _denied_before(words, at, phrase)
-            after = _Next(words, at + size, ends, starts)
+            after = _Next(words, at + size, ends, signs.starts)
             if not denied and not after.answers(phrase in answer_labels, asked):
-                return Danger(phrase, phrases[phrase])
+                return Danger(phrase, signs.phrases[phrase])
             break
     return None
+
+
+@dataclass(frozen=True)
+class _Signs:
+    """The phrases to look for, built once per configured list."""
+
+    phrases: Mapping[str, SignKind]
+    known: frozenset[str]  # every word of a phrase or a negation (spelling variants fold onto them)
+    by_first_word: Mapping[str, tuple[str, ...]]  # longest phrase first, as they are tried
+    starts: frozenset[str]  # words that open the next answer after a denied phrase
+
+
+@lru_cache(maxsize=16)
+def _signs(configured: tuple[str, ...]) -> _Signs:
+    phrases = {**{p: SignKind.EMERGENCY for p in configured}, **SIGNS}
+    known = frozenset({word for phrase in phrases for word in phrase.split()} | NEGATIONS_BEFORE | NO_AFTER)
+    by_first: dict[str, list[str]] = {}
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        by_first.setdefault(phrase.split()[0], []).append(phrase)
+    starts = _ANSWER_STARTS | {phrase.split()[0] for phrase in phrases}
+    return _Signs(phrases, known, {k: tuple(v) for k, v in by_first.items()}, starts)
 
 
 def _clause_ends(tokens: list[str]) -> dict[int, str]:

@@ -5,13 +5,15 @@ The `on_*` functions are the fallbacks of the flow table: they answer from any s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from dialogs import advice
 from dialogs.alerts import red_alert
 from dialogs.danger import Danger, find
 from dialogs.effects import Effect, Reply, SetLanguage, SetOptOut
-from dialogs.program import QuestionKind
+from dialogs.memo import PerObject
+from dialogs.program import Question, QuestionKind
 from dialogs.render import day_month, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
@@ -29,9 +31,17 @@ def clinic_phone(ctx: Context) -> str:
 
 def emergency_in_words(text: str, ctx: Context) -> Danger | None:
     """A danger sign the message names and does not deny ("kho tho qua"; not "kho tho 0")."""
-    labels = [q.label.get(lang, "") for q in ctx.program.questions if q.kind is QuestionKind.YESNO for lang in q.label]
+    return find(text, ctx.program.emergency_phrases, _answer_labels(ctx.program.questions))
+
+
+def _yes_no_labels(questions: Sequence[Question]) -> frozenset[str]:
+    """The labels of the yes/no questions ("KHO THO"): a yes after one is an answer, not a danger sign."""
+    labels = [q.label.get(lang, "") for q in questions if q.kind is QuestionKind.YESNO for lang in q.label]
     yes_no = {part.strip() for label in labels for part in normalize(label).split(" (")[0].split("/")}
-    return find(text, ctx.program.emergency_phrases, yes_no | {"KHO THO", "DAU NGUC"})
+    return frozenset(yes_no | {"KHO THO", "DAU NGUC"})
+
+
+_answer_labels: PerObject[Sequence[Question], frozenset[str]] = PerObject(_yes_no_labels)
 
 
 def sos(

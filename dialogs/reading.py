@@ -13,7 +13,10 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
+from dialogs.memo import PerObject
 from dialogs.program import Question
 from dialogs.spelling import untone
 from dialogs.text import fold, normalize, split_answers
@@ -77,8 +80,38 @@ class Reading:
         return bool(self.labelled) or (self.starts_with_value and bool(self.ordered))
 
 
-def vocabulary(questions: Sequence[Question]) -> dict[str, str]:
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per program, a key of `_read`'s cache
+class _Lexicon:
+    """The words a program's questions are answered with, derived once."""
+
+    labels: Mapping[str, str]  # label phrase -> question key
+    answers: frozenset[str]  # words that are answers themselves
+    known: frozenset[str]  # every word the reader knows (spelling variants are folded onto these)
+
+
+def _lexicon_of(questions: Sequence[Question]) -> _Lexicon:
+    labels = _vocabulary(questions)
+    answers = frozenset(
+        {"K", "KO", "KHONG", "KG", "C", "CO", "Y", "YES", "N", "NO"}.union(*(q.none_words for q in questions))
+    )
+    known = frozenset(labels) | frozenset(UNITS) | answers | {w for phrase in labels for w in phrase.split()}
+    return _Lexicon(MappingProxyType(labels), answers, known)
+
+
+_lexicon: PerObject[Sequence[Question], _Lexicon] = PerObject(_lexicon_of)
+
+
+def vocabulary(questions: Sequence[Question]) -> Mapping[str, str]:
     """Label phrase -> question key: keys, configured labels, built-in aliases (first question wins)."""
+    return _lexicon(questions).labels
+
+
+def answer_words(questions: Sequence[Question]) -> frozenset[str]:
+    """Words that are answers themselves: yes, no, "not measured"."""
+    return _lexicon(questions).answers
+
+
+def _vocabulary(questions: Sequence[Question]) -> dict[str, str]:
     labels: dict[str, str] = {}
     for question in questions:
         phrases = [question.key.upper()]
@@ -92,12 +125,6 @@ def vocabulary(questions: Sequence[Question]) -> dict[str, str]:
     return labels
 
 
-def answer_words(questions: Sequence[Question]) -> frozenset[str]:
-    """Words that are answers themselves: yes, no, "not measured"."""
-    words = {"K", "KO", "KHONG", "KG", "C", "CO", "Y", "YES", "N", "NO"}
-    return frozenset(words.union(*(q.none_words for q in questions)))
-
-
 def chunks(text: str) -> list[str]:
     """The message cut at spaces and semicolons, commas and full stops at either end removed.
 
@@ -109,8 +136,12 @@ def chunks(text: str) -> list[str]:
 
 def read(text: str, questions: Sequence[Question]) -> Reading:
     """Read `text` as answers to `questions` (nothing is validated here: see `dialogs.answers`)."""
-    labels = vocabulary(questions)
-    items = _merge_degrees(_items(text, labels, answer_words(questions)))
+    return _read(text, _lexicon(questions))
+
+
+@lru_cache(maxsize=256)  # a message is read twice (does it look like answers? then the answers)
+def _read(text: str, lexicon: _Lexicon) -> Reading:
+    items = _merge_degrees(_items(text, lexicon))
     meaningful = [i for i in items if i.kind in ("value", "label")]
     starts = (len(meaningful) > 0 and _numeric(meaningful[0])) or (
         len(meaningful) > 1 and meaningful[0].kind == "value" and _numeric(meaningful[1])
@@ -123,9 +154,9 @@ def read(text: str, questions: Sequence[Question]) -> Reading:
     return Reading(tuple(labelled), tuple(ordered), starts, unknown)
 
 
-def _items(text: str, labels: Mapping[str, str], answers: frozenset[str]) -> list[Item]:
+def _items(text: str, lexicon: _Lexicon) -> list[Item]:
+    labels, answers, known = lexicon.labels, lexicon.answers, lexicon.known
     raw = [m for chunk in chunks(fold(text)) for m in _tokens(chunk)]
-    known = set(labels) | set(UNITS) | answers | {w for phrase in labels for w in phrase.split()}
     words: list[str] = []
     for token in raw:
         glued = _GLUED.fullmatch(token.upper())
