@@ -37,6 +37,7 @@ STATES = {
 }
 # A failure the phone will take back once fixed: the gateway's fault, not the message's or the patient's.
 TRANSIENT_STATUS = frozenset({401, 403, 408, 425, 429})
+MIN_SECRET_SHOWN = 4  # a shorter password is not blanked out of error texts (it would garble them)
 
 
 class _Session(requests.Session):
@@ -116,7 +117,7 @@ class AndroidSender:
         )
 
     def _scrub(self, text: str, body: str, sensitive: bool) -> str:
-        if self._password:
+        if len(self._password) >= MIN_SECRET_SHOWN:
             text = text.replace(self._password, "***")
         if sensitive:
             if body:
