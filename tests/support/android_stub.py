@@ -91,7 +91,7 @@ class AndroidStub:
         on_message: Callable[[Sent], None] | None = None,
     ) -> None:
         self._auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
-        self._on_message = on_message
+        self.on_message = on_message
         self._cond = threading.Condition()
         self._sent: list[Sent] = []
         self._faults: list[tuple[int, float | None]] = []
@@ -114,6 +114,12 @@ class AndroidStub:
         """Block until at least `count` messages were accepted; False on timeout."""
         with self._cond:
             return self._cond.wait_for(lambda: len(self._sent) >= count, timeout)
+
+    def wait_until(self, ready: Callable[[list[Sent]], bool], timeout: float = 10.0) -> list[Sent]:
+        """Block until `ready(messages)` holds (bounded); the messages then (or at the timeout)."""
+        with self._cond:
+            self._cond.wait_for(lambda: ready(self._sent), timeout)
+            return list(self._sent)
 
     def fail_next(self, n: int, status: int = 500, retry_after: float | None = None) -> None:
         """Answer the next n requests with `status` (and Retry-After, when given)."""
@@ -166,8 +172,8 @@ class AndroidStub:
         with self._cond:
             self._sent.append(sent)
             self._cond.notify_all()
-        if self._on_message is not None:
-            self._on_message(sent)
+        if self.on_message is not None:
+            self.on_message(sent)
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         recipients = [{"phoneNumber": n, "state": "Pending", "error": None} for n in data["phoneNumbers"]]
         state = {
