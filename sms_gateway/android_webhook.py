@@ -36,6 +36,7 @@ from sms_gateway.wire import InboundPort, InboundSms, NotStored
 bp = Blueprint("android", __name__)
 bp.before_request(refuse_large_bodies)
 EXTENSION = "sms_gateway.android"
+WEBHOOK = "/sms/android"
 CHANNEL = "android"
 MAX_SKEW_SECONDS = 300
 RECEIPTS = {"sms:sent": "sent", "sms:delivered": "delivered", "sms:failed": "failed"}
@@ -135,7 +136,7 @@ def receipt(edge: AndroidEdge, status: str, payload: dict[str, Any]) -> Response
     return Response(status=204)
 
 
-@bp.post("/sms/android")
+@bp.post(WEBHOOK)
 def inbound() -> Response:
     edge = _edge()
     name, event_id, payload = parse_event(check_signature(edge))

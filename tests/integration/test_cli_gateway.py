@@ -86,3 +86,16 @@ def test_register_without_a_webhook_secret_names_the_key(config_file: Path, stub
     assert result.exit_code == 2, result.output
     assert "gateway.android.webhook_secret" in result.output
     assert stub.webhooks == {}
+
+
+def test_the_simulator_talks_to_the_android_webhook_when_the_phone_is_the_gateway(
+    config_file: Path, stub: AndroidStub
+) -> None:
+    env = {"DATABASE_URL": None, "F0CARE_CONFIG": None, "F0CARE_SECRET_KEY": "k" * 40, "ANDROID_SMS_URL": stub.url}
+    env |= {"ANDROID_SMS_USERNAME": USERNAME, "ANDROID_SMS_PASSWORD": PASSWORD, "ANDROID_SMS_WEBHOOK_SECRET": SECRET}
+    args = ["--config", str(config_file), "simulate", "--phone", "0987000401"]
+    result = CliRunner().invoke(main, args, input="DK\n", env=env)
+    assert result.exit_code == 0, result.output
+    assert "< Dang ky theo doi F0 tai nha" in result.output
+    assert "HTTP" not in result.output
+    assert stub.messages == []  # the simulator's phone is the terminal, not the real one
