@@ -107,11 +107,9 @@ def parse_event(body: bytes) -> tuple[str, str, dict[str, Any]]:
 
 
 def e164(raw: str, region: str) -> str:
-    """The sender as E.164 when it is a phone number (the phone reports local forms, 0912...); else as given."""
-    text = raw.strip()
-    if text.startswith("+"):
-        return text  # as the network gave it: the sender check decides
-    return normalize_phone(text, region) or text  # a short code or a name ("Viettel") stays as it is
+    """The sender as E.164 when it is a phone number (the phone may report 0912..., 84912... or +84 912...);
+    a short code or a name ("Viettel") stays as it is, for the sender check."""
+    return normalize_phone(raw.strip(), region) or raw.strip()
 
 
 def received(edge: AndroidEdge, event_id: str, payload: dict[str, Any]) -> Response:
