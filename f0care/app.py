@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify
 from f0care import metrics, readiness
 from f0care.runtime import Runtime
 from models.db import ping
-from sms_gateway import twilio_webhook
+from sms_gateway import android_webhook, twilio_webhook
 from sms_gateway.inbound_rules import MAX_BODY_BYTES
 
 
@@ -21,6 +21,14 @@ def create_app(runtime: Runtime) -> Flask:
     config = runtime.config
     twilio_webhook.install(
         app, runtime, config.webhook_auth_token, config.service.public_url, config.gateway.short_codes
+    )
+    android_webhook.install(
+        app,
+        runtime,
+        config.gateway.android.webhook_secret,
+        config.service.country,
+        lambda: runtime.clock().timestamp(),
+        config.gateway.short_codes,
     )
 
     metrics.install(app, runtime)

@@ -19,6 +19,7 @@ from models.clock import Clock, utcnow
 from models.db import make_engine
 from models.uow import SqlUnitOfWork
 from scheduler.context import JobContext, Schedule
+from sms_gateway.android_sender import AndroidSender
 from sms_gateway.outbox.outbox import Outbox, OutboxMode
 from sms_gateway.outbox.receipts import record_status
 from sms_gateway.outbox.rules import RateLimiter, RetryPolicy
@@ -84,6 +85,9 @@ def make_sender(config: Config) -> Sender:
             twilio.api_base_url,
             messaging_service_sid=twilio.messaging_service_sid,
         )
+    if config.gateway.provider == "android":
+        android = config.gateway.android
+        return AndroidSender(android.base_url, android.username, android.password, android.timeout_seconds)
     return ConsoleSender()
 
 

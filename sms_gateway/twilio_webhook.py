@@ -40,11 +40,13 @@ class TwilioEdge:
     validator: RequestValidator
     public_url: str  # the base URL Twilio calls (and signs), not the one behind the proxy
     short_codes: frozenset[str] = field(default_factory=frozenset)  # senders allowed besides E.164 numbers
+    enabled: bool = True  # False: no auth token (another provider, no Twilio account): every post is refused
 
 
 def install(app: Flask, port: InboundPort, auth_token: str, public_url: str, short_codes: Collection[str] = ()) -> None:
     """Serve Twilio's webhooks in `app`, handing messages to `port`."""
-    app.extensions[EXTENSION] = TwilioEdge(port, RequestValidator(auth_token), public_url, frozenset(short_codes))
+    validator = RequestValidator(auth_token)
+    app.extensions[EXTENSION] = TwilioEdge(port, validator, public_url, frozenset(short_codes), bool(auth_token))
     app.register_blueprint(bp)
 
 
@@ -92,7 +94,7 @@ def check_signature() -> dict[str, str]:
     edge = _edge()
     form = request.form.to_dict()
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not edge.validator.validate(signed_url(edge.public_url), form, signature):
+    if not edge.enabled or not signature or not edge.validator.validate(signed_url(edge.public_url), form, signature):
         abort(403)
     return form
 

@@ -19,6 +19,9 @@ class InboundSms:
     body: str
     provider_sid: str | None = None
     channel: str = "twilio"
+    # True: the channel carries the reply in its answer (TwiML, a USSD screen). False (a phone's
+    # webhook, which answers nothing back): the reply is queued in the outbox and sent as an SMS.
+    reply_in_answer: bool = True
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from werkzeug.serving import run_simple
 
 from f0care.app import create_app
 from f0care.cli.common import EXIT_CONFIG, current_revision, load, prepare_database
+from f0care.cli.gateway import register as register_gateway
 from f0care.cli.jobs import register as register_jobs
 from f0care.cli.ops import register as register_ops
 from f0care.cli.outbox import outbox
@@ -38,6 +39,7 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 register_jobs(main)
 register_texts(main)
 register_ops(main)
+register_gateway(main)
 main.add_command(outbox)
 
 
@@ -102,9 +104,8 @@ def serve(ctx: click.Context, host: str, port: int, no_scheduler: bool, insecure
     pending = runtime.outbox.deliver_pending()
     if pending:
         click.echo(f"delivered {pending} message(s) left in the outbox")
-    click.echo(
-        f"{config.service.name}: webhook POST http://{host}:{port}/sms/twilio (provider {config.gateway.provider})"
-    )
+    hooks = "/sms/android and /sms/twilio" if config.gateway.provider == "android" else "/sms/twilio"
+    click.echo(f"{config.service.name}: webhook POST http://{host}:{port}{hooks} (provider {config.gateway.provider})")
     run_simple(host, port, create_app(runtime), threaded=True)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from collections.abc import Iterable
 from typing import TextIO
 from xml.etree import ElementTree  # parses only our own replies (see _messages)  # nosec B405
 
 import click
+from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
 from dialogs.phones import normalize_phone
@@ -15,6 +18,7 @@ from f0care.app import create_app
 from f0care.cli.common import prepare_database
 from f0care.config import Config
 from f0care.runtime import build_runtime
+from sms_gateway import android_webhook
 from sms_gateway.senders import ConsoleSender
 
 WEBHOOK = "/sms/twilio"
@@ -51,6 +55,9 @@ def run_simulator(config: Config, phone: str, show_all: bool, lines: Iterable[st
             continue
         if not interactive:
             click.echo(f"> {text}")
+        if config.gateway.provider == "android":
+            _post_android(client, config, number, text)  # the reply comes back through the outbox
+            continue
         params = {"From": number, "To": service_number, "Body": text, "MessageSid": "SM" + uuid.uuid4().hex}
         response = client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": sign(config, params)})
         if response.status_code != 200:
@@ -59,6 +66,18 @@ def run_simulator(config: Config, phone: str, show_all: bool, lines: Iterable[st
         for reply in _messages(response.get_data(as_text=True)):
             click.echo(f"< {reply}")
     return 0
+
+
+def _post_android(client: FlaskClient, config: Config, number: str, text: str) -> None:
+    """The SMS as the phone of SMS Gateway for Android reports it: a signed `sms:received` event."""
+    payload = {"messageId": uuid.uuid4().hex, "message": text, "sender": number, "phoneNumber": number}
+    body = json.dumps({"id": uuid.uuid4().hex, "event": "sms:received", "payload": payload}).encode()
+    stamp = str(int(time.time()))
+    signature = android_webhook.signature(config.gateway.android.webhook_secret, body, stamp)
+    headers = {"Content-Type": "application/json", "X-Signature": signature, "X-Timestamp": stamp}
+    response = client.post(android_webhook.WEBHOOK, data=body, headers=headers)
+    if response.status_code != 204:
+        click.echo(f"! the webhook answered HTTP {response.status_code}", err=True)
 
 
 def _messages(twiml: str) -> list[str]:

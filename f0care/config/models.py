@@ -102,10 +102,14 @@ class Config(Model):
 
     @property
     def webhook_auth_token(self) -> str:
-        """The token inbound webhooks are signed with: Twilio's, or the local dev token."""
-        if self.gateway.provider == "twilio":
-            return self.gateway.twilio.auth_token
-        return self.gateway.dev_auth_token
+        """The token Twilio's webhooks are signed with: Twilio's, or the local dev token ("" for none: all refused).
+
+        With the android provider Twilio may still deliver inbound SMS (a deployment may receive on
+        both): its auth token checks them then, and without one `/sms/twilio` accepts nothing.
+        """
+        if self.gateway.provider == "console":
+            return self.gateway.dev_auth_token
+        return self.gateway.twilio.auth_token
 
     @property
     def alarm_recipients(self) -> tuple[str, ...]:

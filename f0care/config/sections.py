@@ -13,6 +13,7 @@ import phonenumbers
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from dialogs.program import OnCall
+from f0care.config.android import AndroidConfig
 from f0care.config.fields import (
     DEV_SECRET_KEY,
     MIN_DEV_TOKEN,
@@ -111,11 +112,12 @@ class RetryConfig(Model):
 
 
 class GatewayConfig(Model):
-    provider: Literal["console", "twilio"] = "console"
+    provider: Literal["console", "twilio", "android"] = "console"
     max_per_second: float = Field(default=10.0, gt=0, allow_inf_nan=False)  # segments per second
     burst_seconds: float = Field(default=60.0, ge=1, allow_inf_nan=False)  # the provider queues this much
     retry: RetryConfig = Field(default_factory=RetryConfig)
     twilio: TwilioConfig = Field(default_factory=TwilioConfig)
+    android: AndroidConfig = Field(default_factory=AndroidConfig)
     dev_auth_token: str = Field(default="f0care-local-dev-token", min_length=1)
     short_codes: tuple[str, ...] = ()  # senders allowed besides E.164 numbers: a carrier's short codes
 
@@ -136,6 +138,16 @@ class GatewayConfig(Model):
             fix = "anyone who guesses it can post SMS as any phone; use a random value, e.g. ${F0CARE_DEV_TOKEN}"
             raise ValueError(f"has {shown} non-blank characters, fewer than {MIN_DEV_TOKEN}; {fix}")
         return value
+
+    @model_validator(mode="after")
+    def _android_needs_credentials(self) -> GatewayConfig:
+        if self.provider != "android":
+            return self
+        needed = "is empty but required when gateway.provider is android; see the app's Local server (or Cloud) screen"
+        problems: list[tuple[KeyPath, str]] = [(("android", key), needed) for key in self.android.missing()]
+        if problems:
+            raise Problems(problems)
+        return self
 
     @model_validator(mode="after")
     def _twilio_needs_credentials(self) -> GatewayConfig:

@@ -79,12 +79,27 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
         patient_id = decision.patient_id(applied)
         if patient_id != guessed:  # a patient created by this very message
             uow.messages.link_patient(inbound_id, patient_id)
+        queued = list(applied.queued)
         if reply is not None:
-            uow.messages.add_reply(
-                to_id=inbound_id, phone=phone, body=reply, channel=sms.channel, patient_id=patient_id, now=now
-            )
+            queued += _add_reply(uow, sms, inbound_id, phone, reply, patient_id, now)
         uow.commit()
-    return Handled(applied.reply, tuple(applied.queued))
+    return Handled(applied.reply, tuple(queued))
+
+
+def _add_reply(
+    uow: UnitOfWork, sms: InboundSms, inbound_id: int, phone: str, reply: str, patient_id: int | None, now: datetime
+) -> list[int]:
+    """Store the reply: sent with the channel's answer, or queued as an SMS when the channel has no answer."""
+    queued = uow.messages.add_reply(
+        to_id=inbound_id,
+        phone=phone,
+        body=reply,
+        channel=sms.channel,
+        patient_id=patient_id,
+        now=now,
+        queued=not sms.reply_in_answer,
+    )
+    return [] if queued is None else [queued]
 
 
 def _store_limited(
@@ -106,10 +121,9 @@ def _store_limited(
     if inbound_id is None:
         uow.rollback()
         return Handled(uow.messages.reply_to(sid) or None, duplicate=True)
-    if reply is not None:
-        uow.messages.add_reply(to_id=inbound_id, phone=phone, body=reply, channel=sms.channel, patient_id=None, now=now)
+    queued = _add_reply(uow, sms, inbound_id, phone, reply, None, now) if reply is not None else []
     uow.commit()
-    return Handled(reply)
+    return Handled(reply, tuple(queued))
 
 
 def transient(error: OperationalError) -> bool:

@@ -71,9 +71,18 @@ class SqlMessages:
         self._session.connection().execute(_LINK_PATIENT, {"b_id": message_id, "patient_id": patient_id})
 
     def add_reply(
-        self, *, to_id: int, phone: str, body: str, channel: str, patient_id: int | None, now: datetime
-    ) -> None:
-        """The reply given on the channel the message came in on (sent with the response)."""
+        self,
+        *,
+        to_id: int,
+        phone: str,
+        body: str,
+        channel: str,
+        patient_id: int | None,
+        now: datetime,
+        queued: bool = False,
+    ) -> int | None:
+        """The reply to an inbound message: sent with the channel's answer, or `queued` in the outbox
+        (a channel that answers nothing back); the outbox id when queued."""
         values = {
             "direction": "out",
             "phone": phone,
@@ -81,13 +90,16 @@ class SqlMessages:
             "created_at": now,
             "channel": channel,
             "kind": "reply",
-            "status": "sent",
+            "status": "queued" if queued else "sent",
             "in_reply_to": to_id,
             "patient_id": patient_id,
             "segments": segments(body),
-            "sent_at": now,
+            "sent_at": None if queued else now,
         }
+        if queued:
+            return int(self._session.connection().execute(_QUEUE, values).scalar_one())
         self._session.connection().execute(_INSERT, values)
+        return None
 
     def queue(self, effect: SendSms, patient_id: int | None, now: datetime) -> int:
         """Queue one SMS in the outbox; returns its id."""

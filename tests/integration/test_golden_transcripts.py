@@ -17,6 +17,7 @@ from f0care.config import load_config
 from models.db import create_schema, make_engine
 from tests.support import databases
 from tests.support.transcript import Backend, compare, deterministic_codes, load, play, rewriting
+from tests.support.transcript_android import AndroidBackend
 from tests.support.transcript_engine import EngineBackend
 from tests.support.transcript_webhook import WebhookBackend
 
@@ -48,6 +49,15 @@ def _webhook_on_postgres(request: pytest.FixtureRequest) -> Iterator[Backend]:
         databases.truncate_all(engine)
 
 
+@contextmanager
+def _android_on_sqlite(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    engine = make_engine("sqlite://")
+    create_schema(engine)
+    url = engine.url.render_as_string(hide_password=False)
+    yield AndroidBackend(load_config(ROOT / "config.yaml", environ={"DATABASE_URL": url}), engine)
+    engine.dispose()
+
+
 # name -> how to open it. A backend that needs no database (the pure engine) is one more entry.
 @contextmanager
 def _pure_engine(request: pytest.FixtureRequest) -> Iterator[Backend]:
@@ -58,6 +68,7 @@ BACKENDS: dict[str, Callable[[pytest.FixtureRequest], AbstractContextManager[Bac
     "pure-engine": _pure_engine,
     "webhook-sqlite": _webhook_on_sqlite,
     "webhook-postgres": _webhook_on_postgres,
+    "android-sqlite": _android_on_sqlite,  # the same threads through POST /sms/android, replies by the outbox
 }
 MARKS = {"webhook-postgres": [pytest.mark.postgres]}
 

@@ -156,8 +156,16 @@ class FakeMessages:
         next(m for m in self._tables.messages if m.id == message_id).patient_id = patient_id
 
     def add_reply(
-        self, *, to_id: int, phone: str, body: str, channel: str, patient_id: int | None, now: datetime
-    ) -> None:
+        self,
+        *,
+        to_id: int,
+        phone: str,
+        body: str,
+        channel: str,
+        patient_id: int | None,
+        now: datetime,
+        queued: bool = False,
+    ) -> int | None:
         self._db.check("add_reply")
         reply = Message(
             direction="out",
@@ -166,13 +174,14 @@ class FakeMessages:
             created_at=now,
             channel=channel,
             kind="reply",
-            status="sent",
+            status="queued" if queued else "sent",
             in_reply_to=to_id,
             patient_id=patient_id,
             segments=segments(body),
-            sent_at=now,
+            sent_at=None if queued else now,
         )
-        self._add(reply)
+        added = self._add(reply)
+        return added if queued else None
 
     def queue(self, effect: SendSms, patient_id: int | None, now: datetime) -> int:
         queued = Message(

@@ -15,7 +15,19 @@ from collections.abc import Callable
 from typing import Any
 
 MAX_REQUEST = 1 << 20
-REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Not Allowed"}
+REASONS = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Not Allowed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 Answer = tuple[int, Any, dict[str, str]]  # status, JSON payload, extra headers
 Handler = Callable[[str, str, dict[str, str], bytes], Answer]  # method, target, lower-case headers, body
 

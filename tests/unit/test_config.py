@@ -244,7 +244,7 @@ MISTAKES = {
     ),
     "an unknown gateway provider": (
         changed(("gateway.provider", "viettel")),
-        "gateway.provider: should be 'console' or 'twilio', got \"viettel\"",
+        "gateway.provider: should be 'console', 'twilio' or 'android', got \"viettel\"",
     ),
     "a clinic written as a plain value": (
         changed(("clinics[1]", "tyt-b")),
