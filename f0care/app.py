@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, Response, jsonify
 
-from f0care import metrics, readiness
+from f0care import metrics, readiness, ussd
 from f0care.runtime import Runtime
 from models.db import ping
 from sms_gateway import twilio_webhook
@@ -23,6 +23,7 @@ def create_app(runtime: Runtime) -> Flask:
         app, runtime, config.webhook_auth_token, config.service.public_url, config.gateway.short_codes
     )
 
+    ussd.install(app, runtime)  # POST /ussd (issue 12)
     metrics.install(app, runtime)
     readiness.install(app, runtime)
 
