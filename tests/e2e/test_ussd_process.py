@@ -78,4 +78,4 @@ def test_a_caller_registers_and_a_red_answer_by_ussd_alerts_the_station_by_sms(m
     assert stub.wait_for(2 * len(STAFF) + 1, timeout=DELIVERY_TIMEOUT)
     alerts = [m for m in stub.messages if m["Body"].startswith(f"CANH BAO DO {code}")]
     assert sorted(m["To"] for m in alerts) == sorted(STAFF)
-    assert [m["Body"] for m in stub.messages if m["To"] == CALLER][0].startswith(end.removeprefix("END ")[:100])
+    assert next(m["Body"] for m in stub.messages if m["To"] == CALLER).startswith(end.removeprefix("END ")[:100])
