@@ -6,13 +6,15 @@ own connection (in up to 4 processes), run Africa's Talking's side of whole sess
 other: dial, then each input, the text so far joined by `*`. Of every ten sessions, seven declare
 green answers (8 screens), one a red answer (the clinic alerted by SMS), one reads guidance 3*2
 (the full text also by SMS), one its history. `think` is the pause between a screen and the next
-input; 0 is the worst case (every caller answers at once), people take 5-20 s per screen.
+input; 0 is the worst case (every caller answers at once), people take 5-20 s per screen. With a
+pause, each caller dials first at a random moment within one pause, as callers arrive.
 """
 
 from __future__ import annotations
 
 import http.client
 import multiprocessing as mp
+import random
 import threading
 import time
 import urllib.parse
@@ -181,6 +183,8 @@ def _caller(
     errors = done = n = 0
     path = f"/ussd?token={TOKEN}"
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    # Callers dial at random moments, as people do: not all at the same instant (a burst no gateway sends).
+    time.sleep(random.Random(k).uniform(0, think))
     while time.monotonic() < stop_at:
         phone = phones[(k + n * sessions) % len(phones)]
         script = SCRIPTS[(k + n) % len(SCRIPTS)]
