@@ -31,14 +31,14 @@ class PhoneView:
     reply: str | None = None  # the reply stored for this very post (a repeated post); None: not handled yet
 
 
-def phone_view(engine: Engine, phone: str, language: str, provider_sid: str) -> PhoneView:
+def phone_view(engine: Engine, phone: str, language: str, provider_sid: str | None) -> PhoneView:
     """The phone's contact and live patients, or the reply already given to the post `provider_sid`."""
     connection = reading(engine)
     if engine.dialect.name == "postgresql":
         # Three reads by key, each consistent on its own: no BEGIN and ROLLBACK round trips around them.
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
     with connection, Session(bind=connection) as session:
-        stored = connection.execute(_REPLY_TO, {"b_sid": provider_sid}).first()
+        stored = connection.execute(_REPLY_TO, {"b_sid": provider_sid}).first() if provider_sid else None
         if stored is not None:
             return PhoneView(ContactRow(phone=phone, language=language), reply=stored.body or "")
         contact = SqlContacts(session).read(phone, language)

@@ -55,8 +55,8 @@ def screen(db: Engine, program: Program, phone: str, text: str, session_id: str,
     """
     inputs = ussd_menu.inputs_of(text)
     sid = provider_id(session_id, inputs)
-    try:
-        view = phone_view(db, phone, program.default_language, sid)
+    try:  # on dial no request can be complete yet: no stored reply to look for
+        view = phone_view(db, phone, program.default_language, sid if inputs else None)
     except SQLAlchemyError as error:
         log.error("USSD screen not read: %s", type(error).__name__)
         raise NotStored from error
