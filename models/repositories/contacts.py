@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from models.records import ContactRow
@@ -12,8 +10,7 @@ from models.tables import Contact
 
 CONTACTS = Contact.__table__  # type: ignore[attr-defined]
 # The webhook's statements, built once: building one per call costs more than running it.
-_SELECT = select(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone"))
-_SELECT_FOR_UPDATE = _SELECT.with_for_update()
+_SELECT_FOR_UPDATE = select(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone")).with_for_update()
 _UPDATE = update(CONTACTS).where(CONTACTS.c.phone == bindparam("b_phone"))
 _INSERT = insert(CONTACTS)
 
@@ -24,14 +21,7 @@ class SqlContacts:
 
     def for_update(self, phone: str, language: str) -> ContactRow:
         """The phone's contact, locked for this transaction (new, unsaved, on first contact)."""
-        return self._contact(_SELECT_FOR_UPDATE, phone, language)
-
-    def read(self, phone: str, language: str) -> ContactRow:
-        """The phone's contact as it is now, not locked (a USSD screen only reads it)."""
-        return self._contact(_SELECT, phone, language)
-
-    def _contact(self, statement: Select[Any], phone: str, language: str) -> ContactRow:
-        row = self._session.connection().execute(statement, {"b_phone": phone}).first()
+        row = self._session.connection().execute(_SELECT_FOR_UPDATE, {"b_phone": phone}).first()
         if row is None:
             return ContactRow(phone=phone, language=language)
         return ContactRow(
