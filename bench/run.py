@@ -52,7 +52,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--scaling-sizes", help="scaling: patient counts, e.g. 1000,10000,100000")
     p.add_argument("--big", action="store_true", help="scaling: also the 1,000,000-patient fan-out")
     p.add_argument("--ussd-sessions", type=int, help="ussd: concurrent sessions (default 200; smoke 10)")
-    p.add_argument("--ussd-think", help="ussd: seconds between a screen and the next input, e.g. 0,2 (default)")
+    p.add_argument("--ussd-think", help="ussd: seconds between a screen and the next input (default 0,2,5)")
     p.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; smoke: a temporary file)")
     p.add_argument("--workdir", type=Path, help="databases, request files and process logs (default: a temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs) after the run")
@@ -74,7 +74,7 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "scaling_sizes": tuple(int(x) for x in (args.scaling_sizes or ("200" if smoke else SIZES)).split(",")),
         "big": args.big and not smoke,
         "ussd_sessions": args.ussd_sessions or (10 if smoke else 200),
-        "ussd_think": tuple(float(x) for x in (args.ussd_think or ("0" if smoke else "0,2")).split(",")),
+        "ussd_think": tuple(float(x) for x in (args.ussd_think or ("0" if smoke else "0,2,5")).split(",")),
         "ussd_patients": 50 if smoke else 4000,
         "ussd_seconds": 2.0 if smoke else 30.0,
     }
