@@ -14,6 +14,7 @@ TITLES = {
     "fanout": "2. Morning fan-out",
     "cost": "3. SMS cost",
     "scaling": "5. Scaling curve",
+    "ussd": "6. USSD menu: 200 concurrent sessions (issue 12)",
 }
 WEBHOOK_RATIO, WEBHOOK_P99_MS, ALERT_P99_S = 0.5, 50.0, 1.0
 FANOUT_RATIO, PEAK_MB, NORMAL_DAY_SEGMENTS = 1.25, 300.0, 2
@@ -197,8 +198,31 @@ def scaling(data: dict[str, Any], plot: Path) -> list[str]:
     return [*lines, "", *tail]
 
 
+def ussd(data: dict[str, Any]) -> list[str]:
+    lines = [
+        "| database | web workers | sessions | think s | patients | screens | screens/s | p50 ms | p90 ms | p99 ms "
+        "| max ms | END p99 ms | errors | target (p99 < 2 s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    notes = []
+    for run in data["runs"]:
+        lines.append(
+            f"| {run['db']} | {run['workers']} | {run['sessions']} | {fmt(run['think_s'])} | {fmt(run['patients'])} "
+            f"| {fmt(run['screens'])} | {fmt(run['screens_per_s'], 0)} | {fmt(run['p50_ms'])} | {fmt(run['p90_ms'])} "
+            f"| {fmt(run['p99_ms'])} | {fmt(run['max_ms'])} | {fmt(run['end_p99_ms'])} | {run['errors']} "
+            f"| {verdict(run['met'])} |"
+        )
+        stored = run.get("stored", {})
+        notes.append(
+            f"- {run['db']}, think {fmt(run['think_s'])} s: {fmt(run['sessions_done'])} sessions completed in "
+            f"{fmt(run['seconds'], 0)} s; stored {fmt(stored.get('ussd_requests', 0))} USSD requests, "
+            f"{fmt(stored.get('declarations', 0))} declarations, {fmt(stored.get('alerts', 0))} alerts"
+        )
+    return [*lines, "", *notes]
+
+
 def render(name: str, data: dict[str, Any], plot: Path) -> str:
-    body = {"webhook": webhook, "fanout": fanout, "cost": cost}.get(name)
+    body = {"webhook": webhook, "fanout": fanout, "cost": cost, "ussd": ussd}.get(name)
     lines = scaling(data, plot) if name == "scaling" else body(data) if body else []
     return "\n".join([f"### {TITLES[name]}", "", *header(data), *lines]).rstrip() + "\n"
 

@@ -25,7 +25,7 @@ from bench import loadgen, machine, report
 from bench.service import BenchError, postgres_base, postgres_problem
 from tests.support.processes import ROOT, ProcessError, install_signal_handlers
 
-NAMES = ("webhook", "fanout", "cost", "scaling")  # the alert latency (4) is measured inside "webhook"
+NAMES = ("webhook", "fanout", "cost", "scaling", "ussd")  # the alert latency (4) is measured inside "webhook"
 ALIASES = {"alert": "webhook", "alerts": "webhook", "throughput": "webhook", "fan-out": "fanout"}
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -51,6 +51,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto", help="webhook load generator")
     p.add_argument("--scaling-sizes", help="scaling: patient counts, e.g. 1000,10000,100000")
     p.add_argument("--big", action="store_true", help="scaling: also the 1,000,000-patient fan-out")
+    p.add_argument("--ussd-sessions", type=int, help="ussd: concurrent sessions (default 200; smoke 10)")
+    p.add_argument("--ussd-think", help="ussd: seconds between a screen and the next input (default 0,2,5)")
     p.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; smoke: a temporary file)")
     p.add_argument("--workdir", type=Path, help="databases, request files and process logs (default: a temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs) after the run")
@@ -71,6 +73,10 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "workers": workers,
         "scaling_sizes": tuple(int(x) for x in (args.scaling_sizes or ("200" if smoke else SIZES)).split(",")),
         "big": args.big and not smoke,
+        "ussd_sessions": args.ussd_sessions or (10 if smoke else 200),
+        "ussd_think": tuple(float(x) for x in (args.ussd_think or ("0" if smoke else "0,2,5")).split(",")),
+        "ussd_patients": 50 if smoke else 4000,
+        "ussd_seconds": 2.0 if smoke else 30.0,
     }
 
 
@@ -162,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             "fanout": lambda: run_fanout(conf, dbs, workdir, args.senders),
             "cost": lambda: run_cost(conf, dbs, workdir),
             "scaling": lambda: run_scaling(conf, dbs, tool, workdir, args.senders, results, plot),
+            "ussd": lambda: run_ussd(conf, dbs, workdir),
         }
         for name in NAMES:
             if name not in only:
@@ -252,6 +259,22 @@ def run_cost(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, A
 
     log(f"SMS cost: {dbs[0]}")
     return cost.run(dbs[0], workdir, log, smoke=conf["smoke"])
+
+
+def run_ussd(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, Any]:
+    from bench import ussd
+
+    def one(db: str) -> list[dict[str, Any]]:
+        runs = []
+        for think in conf["ussd_think"]:
+            plan = ussd.UssdPlan(
+                db, conf["ussd_patients"], conf["ussd_sessions"], conf["ussd_seconds"], think, conf["workers"]
+            )
+            log(f"ussd: {db}, {plan.sessions} concurrent sessions, think {think:g} s, {plan.seconds:g} s")
+            runs.append(ussd.run(plan, workdir, log))
+        return runs
+
+    return {"runs": each_db(dbs, one, conf["smoke"])}
 
 
 def run_scaling(

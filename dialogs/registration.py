@@ -120,11 +120,16 @@ def _risks(text: str) -> tuple[str, ...] | None:
 def on_risks(
     conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step:
-    chosen = _risks(turn.text)
-    if chosen is None:
+    taken = take_risks(draft, turn.text)
+    if taken is None:
         return _ask(State.REG_RISKS, draft, now, texts("reg_risks_invalid"))
-    draft = replace(draft, risks=chosen)
-    return otp.issue(Conversation(State.REG_OTP, draft, now), draft, ctx, texts, now)
+    return otp.issue(Conversation(State.REG_OTP, taken, now), taken, ctx, texts, now)
+
+
+def take_risks(draft: RegistrationDraft, text: str) -> RegistrationDraft | None:
+    """The draft with the risk factors of `text` (the last question), or None when they cannot be read."""
+    chosen = _risks(text)
+    return None if chosen is None else replace(draft, risks=chosen)
 
 
 def on_otp(conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime) -> Step:

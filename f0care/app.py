@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, Response, jsonify
 
-from f0care import metrics, readiness
+from f0care import metrics, readiness, ussd
 from f0care.runtime import Runtime
 from models.db import ping
 from sms_gateway import android_webhook, twilio_webhook
@@ -31,6 +31,7 @@ def create_app(runtime: Runtime) -> Flask:
         config.gateway.short_codes,
     )
 
+    ussd.install(app, runtime)  # POST /ussd (issue 12)
     metrics.install(app, runtime)
     readiness.install(app, runtime)
 

@@ -52,7 +52,8 @@ def widest_values(program: Program, texts: Texts) -> Callable[[str], Values]:
     per_key = _per_key(program, texts, common)
 
     def values(key: str) -> Values:
-        return {**common, **per_key.get(key, {})}
+        # A USSD wording of an SMS text (`ussd_<key>`) is filled by the same callers.
+        return {**common, **per_key.get(key, per_key.get(key.removeprefix("ussd_"), {}))}
 
     return values
 

@@ -17,6 +17,7 @@ from f0care.cli.ops import register as register_ops
 from f0care.cli.outbox import outbox
 from f0care.cli.simulator import run_simulator
 from f0care.cli.texts import register as register_texts
+from f0care.cli.ussd_simulator import run_ussd_simulator
 from f0care.config.exposure import listening_problems
 from f0care.logs import setup_logging
 from f0care.runtime import build_runtime, job_context
@@ -133,11 +134,13 @@ def worker(ctx: click.Context, once: bool) -> None:
 @main.command()
 @click.option("--phone", required=True, help="the phone number to act as, e.g. 0912345678")
 @click.option("--all", "show_all", is_flag=True, help="also show messages sent to other numbers (staff alerts)")
+@click.option("--ussd", is_flag=True, help="dial the USSD menu: each line is one input of the session")
 @click.pass_context
-def simulate(ctx: click.Context, phone: str, show_all: bool) -> None:
-    """A phone in the terminal: each line goes to the webhook as an SMS from PHONE."""
+def simulate(ctx: click.Context, phone: str, show_all: bool, ussd: bool) -> None:
+    """A phone in the terminal: each line goes to the webhook as an SMS from PHONE (--ussd: the USSD menu)."""
     config = load(ctx)
-    sys.exit(run_simulator(config, phone, show_all, sys.stdin, interactive=sys.stdin.isatty()))
+    run = run_ussd_simulator if ussd else run_simulator
+    sys.exit(run(config, phone, show_all, sys.stdin, interactive=sys.stdin.isatty()))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from f0care.config.sections import (
     ServiceConfig,
 )
 from f0care.config.texts import TextsConfig
+from f0care.config.ussd import UssdConfig
 
 _CLINIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -99,6 +100,7 @@ class Config(Model):
     registration: RegistrationConfig = Field(default_factory=RegistrationConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    ussd: UssdConfig = Field(default_factory=UssdConfig)
 
     @property
     def webhook_auth_token(self) -> str:

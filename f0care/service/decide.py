@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from dialogs import codec
+from dialogs import codec, ussd_request
 from dialogs import engine as dialog_engine
 from dialogs import staff as staff_dialog
 from dialogs.alert_collapse import OpenAlertView, collapse
@@ -62,9 +62,10 @@ def new_otp() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def decide(uow: UnitOfWork, program: Program, phone: str, text: str, now: datetime) -> Decision:
-    """A staff command, or the next step of the phone's conversation."""
-    staff = program.staff_by_phone.get(phone)
+def decide(uow: UnitOfWork, program: Program, phone: str, text: str, now: datetime, channel: str = "sms") -> Decision:
+    """A staff command, or the next step of the phone's conversation (a whole request from a menu channel)."""
+    menu = channel in ussd_request.CHANNELS  # a USSD request is never a staff command
+    staff = None if menu else program.staff_by_phone.get(phone)
     command = staff_dialog.parse(text) if staff else None
     if staff is not None and command is not None:
         return _staff(uow, program, staff, command, now)
@@ -75,11 +76,18 @@ def decide(uow: UnitOfWork, program: Program, phone: str, text: str, now: dateti
         # Staff who are not patients themselves get their command list, not patient help.
         return Decision(staff_dialog.help_reply(program), (), contact)
     conv = load_conversation(contact)
-    ctx = _context(uow, program, contact, patients, conv, text, now)
-    step = dialog_engine.advance(conv, text, ctx, now)
+    if menu:
+        target = ussd_request.code_target(conv, text, phone, program.country, now)
+        ctx = _context(uow, program, contact, patients, conv, target, text, now)
+        step = ussd_request.handle(conv, text, ctx, now)
+        secret = ussd_request.is_typed_code(conv, text, now)
+    else:
+        ctx = _context(uow, program, contact, patients, conv, dialog_engine.otp_phone(conv), text, now)
+        step = dialog_engine.advance(conv, text, ctx, now)
+        secret = conv.state is State.REG_OTP
     save_conversation(contact, step.conversation)
     effects = _one_alert_per_patient(uow, program, patients, step.effects, now)
-    return Decision(effects, patients, contact, conv.state is State.REG_OTP)
+    return Decision(effects, patients, contact, secret)
 
 
 def _one_alert_per_patient(
@@ -114,10 +122,10 @@ def _context(
     contact: ContactRow,
     patients: list[PatientRef],
     conv: Conversation,
+    target: str | None,
     text: str,
     now: datetime,
 ) -> Context:
-    target = dialog_engine.otp_phone(conv)
     otp_count, target_patients, codes = 0, tuple[PatientView, ...](), CodeUsage()
     if target:
         midnight = datetime.combine(local_today(now, program.timezone), time(), local_now(now, program.timezone).tzinfo)

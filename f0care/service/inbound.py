@@ -54,7 +54,7 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
         limit = limits.check(uow, program, phone, now)
         if limit is not Limit.NONE and limit is not Limit.BUSY:
             return _store_limited(uow, program, sms, sid, phone, text, limit is Limit.NOTICE, now)
-        decision = decide(uow, program, phone, text, now)
+        decision = decide(uow, program, phone, text, now, sms.channel)
         if limit is Limit.BUSY and not limits.alarming(decision.effects):
             return _store_limited(uow, program, sms, sid, phone, text, False, now)
         reply, guessed = decision.reply, decision.patient_id()

@@ -35,6 +35,7 @@ _VIEW_COLUMNS = [
     "monitor_until",
     "positive_test_date",
 ]
+VIEW_COLUMNS = tuple(_VIEW_COLUMNS)  # what a PatientView is read from (models.menu_view reads them too)
 # Built once: building a statement per message costs more than running it.
 _LIVE_ON_PHONE = (
     select(*(PATIENTS.c[name] for name in _VIEW_COLUMNS))
