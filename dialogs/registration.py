@@ -108,7 +108,8 @@ def on_symptoms(
     return _ask(State.REG_RISKS, replace(draft, symptoms=answer), now, texts("reg_risks"))
 
 
-def _risks(text: str) -> tuple[str, ...] | None:
+def parse_risks(text: str) -> tuple[str, ...] | None:
+    """The risk factors of an answer: menu digits (`13`, `1 3`) or a no (`K`, `0`, `khong co`); None: unreadable."""
     if yes_no(text) is False:  # "K", "0", "không có", "ko"
         return ()
     word = normalize(text).replace(" ", "").replace(",", "")
@@ -120,7 +121,7 @@ def _risks(text: str) -> tuple[str, ...] | None:
 def on_risks(
     conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step:
-    chosen = _risks(turn.text)
+    chosen = parse_risks(turn.text)
     if chosen is None:
         return _ask(State.REG_RISKS, draft, now, texts("reg_risks_invalid"))
     draft = replace(draft, risks=chosen)

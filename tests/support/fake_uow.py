@@ -91,6 +91,13 @@ class FakePatients:
         rows = sorted(self._tables.patients.items())
         return [PatientRef(id, view_of(p)) for id, p in rows if p.phone == phone and p.status in LIVE]
 
+    def live_on_phones(self, phones: Sequence[str]) -> dict[str, list[PatientRef]]:
+        found = {phone: self.live_on_phone(phone) for phone in set(phones)}
+        return {phone: refs for phone, refs in found.items() if refs}
+
+    def codes_taken(self, codes: Sequence[str]) -> set[str]:
+        return set(codes) & {p.code for p in self._tables.patients.values()}
+
     def by_code(self, code: str, lock: bool = False) -> Patient | None:
         return next((p for p in self._tables.patients.values() if p.code == code), None)
 
@@ -101,6 +108,10 @@ class FakePatients:
         patient.id = self._tables.new_id()
         self._tables.patients[patient.id] = patient
         return patient
+
+    def create_many(self, effects: Sequence[CreatePatient], now: datetime) -> dict[str, int]:
+        created = [self.create(effect, now) for effect in effects]
+        return {patient.code: patient.id for patient in created if patient.id is not None}
 
     def save(self, patient: Patient) -> None:
         assert patient.id is not None
@@ -185,8 +196,12 @@ class FakeMessages:
             status="queued",
             sensitive=effect.sensitive,
             segments=segments(effect.text),
+            priority=1 if effect.bulk else 0,
         )
         return self._add(queued)
+
+    def queue_many(self, items: Sequence[tuple[SendSms, int | None]], now: datetime) -> list[int]:
+        return [self.queue(effect, patient_id, now) for effect, patient_id in items]
 
     def reply_to(self, provider_sid: str) -> str | None:
         inbound = next((m for m in self._tables.messages if m.provider_sid == provider_sid), None)
