@@ -130,6 +130,6 @@ def patient_values(effect: CreatePatient, now: datetime) -> dict[str, Any]:
         "created_at": now,
         "decided_at": now if effect.accepted_by else None,
         "decided_by": effect.accepted_by,
-        "decided_by_phone": effect.registered_by if effect.accepted_by else None,
+        "decided_by_phone": (effect.registered_by or None) if effect.accepted_by else None,
         "monitor_until": effect.monitor_until,
     }
