@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -81,12 +82,15 @@ def _table(lines: Iterable[tuple[int, list[str]]]) -> PatientFile:
 
 
 def _decode(data: bytes) -> str:
+    """The text, composed (NFC): Windows-1258 writes most Vietnamese letters as a letter and a tone mark."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")  # Excel's "Unicode text"
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace")  # Excel's CSV on Vietnamese Windows
+        text = data.decode("utf-16")  # Excel's "Unicode text"
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1258", errors="replace")  # Excel's CSV on Vietnamese Windows
+    return unicodedata.normalize("NFC", text)
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
