@@ -23,7 +23,7 @@ from f0care.cli.output import operator, show
 from f0care.exchange.messages import problem_text, say, skipped_text
 from f0care.exchange.read import MAX_BYTES, FileProblem, PatientFile, read_patient_file
 from f0care.runtime import Runtime, build_runtime
-from f0care.service.patient_import import Imported, Registrar, import_patients, preview
+from f0care.service.patient_import import Imported, ImportFailed, Registrar, import_patients, preview
 from models.clock import utcnow
 
 EXIT_ROWS, EXIT_DATABASE = 1, 3
@@ -52,6 +52,7 @@ def import_command(
     """
     config = load(ctx)
     runtime = build_runtime(config, outbox_mode="external")  # the service's senders deliver the welcomes
+    ctx.call_on_close(runtime.db.dispose)
     if clinic_id not in {clinic.id for clinic in runtime.program.clinics}:
         known = ", ".join(clinic.id for clinic in runtime.program.clinics)
         _refuse(ctx, f"{say('unknown_clinic', LANGUAGE, detail=clinic_id)} Clinics: {known}.")
@@ -63,8 +64,10 @@ def import_command(
             outcome = Imported(plan)
         else:
             outcome = _import(runtime, patients, clinic_id, _registrar(ctx, runtime.program, by))
-    except SQLAlchemyError as error:
-        click.echo(f"database error ({type(error).__name__}): nothing was imported; run the command again", err=True)
+    except (SQLAlchemyError, ImportFailed) as error:
+        click.echo(
+            f"database error ({error.__class__.__name__}): nothing was imported; run the command again", err=True
+        )
         ctx.exit(EXIT_DATABASE)
         raise  # unreachable; ctx.exit raises
     _report(outcome, patients, dry_run, as_json)

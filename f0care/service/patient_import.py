@@ -28,6 +28,10 @@ BATCH = 500  # patients written per statement (and per step of the progress bar)
 Progress = Callable[[int, int], None]  # (rows registered so far, rows to register)
 
 
+class ImportFailed(Exception):
+    """The database refused the import every time it was tried: nothing was written."""
+
+
 @dataclass(frozen=True)
 class Registrar:
     """Who registers the file's patients: shown as who accepted them, like the staff member of a `DK`."""
@@ -68,16 +72,18 @@ def import_patients(
     """Register every row's patient in one transaction, or none when any row has a problem."""
     # Checked before the transaction: SQLite has one writer, and the webhook waits for it.
     checked = bulk_register.check_rows(rows, clinic_id, program, local_today(now, program.timezone))
-    for _attempt in range(ATTEMPTS):
+    for attempt in range(1, ATTEMPTS + 1):
         try:
             return _import_once(uows(), program, checked, clinic_id, by, now, progress)
-        except IntegrityError:  # a code drawn here was taken meanwhile by another registration
+        except IntegrityError as error:  # most likely a code drawn here, taken meanwhile by another registration
+            if attempt == ATTEMPTS:
+                raise ImportFailed(f"the database refused the patients {ATTEMPTS} times") from error
             log.warning("a patient code was taken during the import; trying again")
         except OperationalError as error:
-            if not transient(error):
+            if not transient(error) or attempt == ATTEMPTS:
                 raise
             log.warning("write conflict during the import; trying again")
-    raise RuntimeError("could not import the file after several attempts")
+    raise AssertionError("unreachable")
 
 
 def _import_once(
