@@ -14,6 +14,7 @@ TITLES = {
     "fanout": "2. Morning fan-out",
     "cost": "3. SMS cost",
     "scaling": "5. Scaling curve",
+    "import": "6. Patient file import (issue 13)",
 }
 WEBHOOK_RATIO, WEBHOOK_P99_MS, ALERT_P99_S = 0.5, 50.0, 1.0
 FANOUT_RATIO, PEAK_MB, NORMAL_DAY_SEGMENTS = 1.25, 300.0, 2
@@ -197,8 +198,24 @@ def scaling(data: dict[str, Any], plot: Path) -> list[str]:
     return [*lines, "", *tail]
 
 
+def patient_import(data: dict[str, Any]) -> list[str]:
+    lines = [
+        "| database | rows | cohort | CSV KB | dry run s | import s (process) | XLSX KB | read s | check s "
+        "| transaction s | service s | target (< 30 s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in data["runs"]:
+        lines.append(
+            f"| {run['db']} | {fmt(run['rows'])} | {fmt(run['cohort'])} | {fmt(run['csv_kb'])} "
+            f"| {fmt(run['dry_run_s'], 2)} | {fmt(run['import_s'], 2)} | {fmt(run['xlsx_kb'])} "
+            f"| {fmt(run['read_s'], 2)} | {fmt(run['check_s'], 2)} "
+            f"| {fmt(run['transaction_s'], 2)} | {fmt(run['service_s'], 2)} | {verdict(run['met'])} |"
+        )
+    return lines
+
+
 def render(name: str, data: dict[str, Any], plot: Path) -> str:
-    body = {"webhook": webhook, "fanout": fanout, "cost": cost}.get(name)
+    body = {"webhook": webhook, "fanout": fanout, "cost": cost, "import": patient_import}.get(name)
     lines = scaling(data, plot) if name == "scaling" else body(data) if body else []
     return "\n".join([f"### {TITLES[name]}", "", *header(data), *lines]).rstrip() + "\n"
 

@@ -25,8 +25,8 @@ from bench import loadgen, machine, report
 from bench.service import BenchError, postgres_base, postgres_problem
 from tests.support.processes import ROOT, ProcessError, install_signal_handlers
 
-NAMES = ("webhook", "fanout", "cost", "scaling")  # the alert latency (4) is measured inside "webhook"
-ALIASES = {"alert": "webhook", "alerts": "webhook", "throughput": "webhook", "fan-out": "fanout"}
+NAMES = ("webhook", "fanout", "cost", "scaling", "import")  # the alert latency (4) is measured inside "webhook"
+ALIASES = {"alert": "webhook", "alerts": "webhook", "throughput": "webhook", "fan-out": "fanout", "imports": "import"}
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "benchmarks-scaling.png"
@@ -50,6 +50,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--senders", type=int, help="fan-out senders (default: 1 on SQLite, 2 on PostgreSQL)")
     p.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto", help="webhook load generator")
     p.add_argument("--scaling-sizes", help="scaling: patient counts, e.g. 1000,10000,100000")
+    p.add_argument("--import-rows", type=int, help="import: rows of the patient file (default 5000; smoke 50)")
     p.add_argument("--big", action="store_true", help="scaling: also the 1,000,000-patient fan-out")
     p.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; smoke: a temporary file)")
     p.add_argument("--workdir", type=Path, help="databases, request files and process logs (default: a temp dir)")
@@ -71,6 +72,8 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "workers": workers,
         "scaling_sizes": tuple(int(x) for x in (args.scaling_sizes or ("200" if smoke else SIZES)).split(",")),
         "big": args.big and not smoke,
+        "import_rows": args.import_rows or (50 if smoke else 5000),
+        "import_cohort": 200 if smoke else 20_000,
     }
 
 
@@ -162,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             "fanout": lambda: run_fanout(conf, dbs, workdir, args.senders),
             "cost": lambda: run_cost(conf, dbs, workdir),
             "scaling": lambda: run_scaling(conf, dbs, tool, workdir, args.senders, results, plot),
+            "import": lambda: run_import(conf, dbs, workdir),
         }
         for name in NAMES:
             if name not in only:
@@ -252,6 +256,15 @@ def run_cost(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, A
 
     log(f"SMS cost: {dbs[0]}")
     return cost.run(dbs[0], workdir, log, smoke=conf["smoke"])
+
+
+def run_import(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, Any]:
+    from bench import patient_import
+
+    def one(db: str) -> list[dict[str, Any]]:
+        return [patient_import.run(db, workdir, log, conf["import_rows"], conf["import_cohort"])]
+
+    return {"runs": each_db(dbs, one, conf["smoke"])}
 
 
 def run_scaling(
