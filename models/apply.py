@@ -100,9 +100,17 @@ def apply(
     return done
 
 
-def apply_admissions(repos: Repositories, admissions: Sequence[Sequence[Effect]], now: datetime) -> list[int]:
+@dataclass
+class Admitted:
+    """Patients registered at once: their ids by code, and the outbox ids of their SMS."""
+
+    ids: dict[str, int]
+    queued: list[int]
+
+
+def apply_admissions(repos: Repositories, admissions: Sequence[Sequence[Effect]], now: datetime) -> Admitted:
     """Many patients registered at once (a file import): the rows `apply` writes for each admission's
-    CreatePatient and SendSms, in one statement each; returns the outbox ids. Other effects are refused."""
+    CreatePatient and SendSms, in one statement each. Other effects are refused."""
     creates: list[CreatePatient] = []
     sends: list[SendSms] = []
     for effect in (effect for admission in admissions for effect in admission):
@@ -115,7 +123,7 @@ def apply_admissions(repos: Repositories, admissions: Sequence[Sequence[Effect]]
                 raise TypeError(f"{type(effect).__name__} is not part of an admission")
     ids = repos.patients.create_many(creates, now)
     items = [(send, ids.get(send.patient_code) if send.patient_code else None) for send in sends]
-    return repos.messages.queue_many(items, now)
+    return Admitted(ids, repos.messages.queue_many(items, now))
 
 
 def _alerting(

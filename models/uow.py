@@ -97,6 +97,9 @@ class BudgetRepository(Protocol):
 
 class AuditRepository(Protocol):
     def add(self, note: StaffNote, patient_id: int | None, channel: str, outcome: str, now: datetime) -> None: ...
+    def add_many(
+        self, notes: Sequence[tuple[StaffNote, int | None]], channel: str, outcome: str, now: datetime
+    ) -> None: ...
 
 
 class Repositories(Protocol):

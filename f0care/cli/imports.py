@@ -63,7 +63,7 @@ def import_command(
             plan = preview(runtime.unit_of_work, runtime.program, patients.rows, clinic_id, utcnow())
             outcome = Imported(plan)
         else:
-            outcome = _import(runtime, patients, clinic_id, _registrar(ctx, runtime.program, by))
+            outcome = _import(runtime, patients, clinic_id, _registrar(ctx, runtime.program, by, file))
     except (SQLAlchemyError, ImportFailed) as error:
         click.echo(
             f"database error ({error.__class__.__name__}): nothing was imported; run the command again", err=True
@@ -93,11 +93,12 @@ def _read(ctx: click.Context, file: Path) -> PatientFile:
     raise AssertionError("unreachable")
 
 
-def _registrar(ctx: click.Context, program: Program, by: str | None) -> Registrar:
+def _registrar(ctx: click.Context, program: Program, by: str | None, file: Path) -> Registrar:
     """A staff member when `--by` is a staff phone (she is shown as who accepted them), else a name."""
     who = operator(ctx, by)
     staff = program.staff_by_phone.get(normalize_phone(who, program.country) or "")
-    return Registrar(staff.name, staff.phone) if staff is not None else Registrar(who[:80])
+    name, phone = (staff.name, staff.phone) if staff is not None else (who[:80], "")
+    return Registrar(name, phone, channel="import", source=file.name)
 
 
 def _import(runtime: Runtime, patients: PatientFile, clinic_id: str, by: Registrar) -> Imported:

@@ -21,6 +21,7 @@ from dialogs.render import local_today
 from f0care.service.decide import new_code
 from f0care.service.inbound import ATTEMPTS, UnitsOfWork, transient
 from models.apply import apply_admissions
+from models.records import StaffNote
 from models.uow import UnitOfWork
 
 log = logging.getLogger("f0care.import")
@@ -38,6 +39,8 @@ class Registrar:
 
     name: str
     phone: str = ""  # the staff member's mobile (web); empty from the command line
+    channel: str = "import"  # kept in the audit: "web" from the console, "import" from the command line
+    source: str = ""  # the file's name, kept in the audit with each row number
 
 
 @dataclass(frozen=True)
@@ -104,13 +107,24 @@ def _import_once(
         queued: list[int] = []
         admissions = bulk_register.admissions(plan, codes, by.name, by.phone, program, today)
         for start in range(0, len(admissions), BATCH):
-            queued += apply_admissions(uow, admissions[start : start + BATCH], now)
+            admitted = apply_admissions(uow, admissions[start : start + BATCH], now)
+            queued += admitted.queued
+            rows = plan.ready[start : start + BATCH]
+            notes = [
+                (_note(by, code, row.row), admitted.ids[code]) for row, code in zip(rows, codes[start:], strict=False)
+            ]
+            uow.audit.add_many(notes, by.channel, "registered; welcome SMS queued", now)
             if progress is not None:
                 progress(min(start + BATCH, len(admissions)), len(admissions))
         uow.commit()
     registered = tuple((candidate.row, code) for candidate, code in zip(plan.ready, codes, strict=True))
     log.info("imported %d patients into %s (%d skipped)", len(registered), clinic_id, len(plan.skipped))
     return Imported(plan, registered, tuple(queued))
+
+
+def _note(by: Registrar, code: str, row: int) -> StaffNote:
+    """The audit of one registered patient: as a `DK` of the importer, with the file and the row."""
+    return StaffNote("register", code, by.name, by.phone, f"import {by.source} row {row}".replace("  ", " "))
 
 
 def _plan(uow: UnitOfWork, checked: Checked, clinic_id: str) -> Plan:

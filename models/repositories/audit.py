@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session
@@ -32,3 +34,26 @@ class SqlAudit:
                 outcome=outcome[:500],
             )
         )
+
+    def add_many(
+        self, notes: Sequence[tuple[StaffNote, int | None]], channel: str, outcome: str, now: datetime
+    ) -> None:
+        """Keep many staff actions of one kind at once (a file import: one per patient registered)."""
+        if notes:
+            self._session.connection().execute(
+                insert(STAFF_ACTION), [_row(n, i, channel, outcome, now) for n, i in notes]
+            )
+
+
+def _row(note: StaffNote, patient_id: int | None, channel: str, outcome: str, now: datetime) -> dict[str, Any]:
+    return {
+        "at": now,
+        "patient_id": patient_id,
+        "patient_code": note.patient_code[:16],
+        "action": note.action[:16],
+        "by_name": note.by_name[:80],
+        "by_phone": note.by_phone[:20],
+        "channel": channel[:16],
+        "detail": note.detail[:500],
+        "outcome": outcome[:500],
+    }

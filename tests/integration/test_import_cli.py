@@ -104,6 +104,12 @@ def test_an_import_registers_every_patient_active_and_queues_each_welcome(
     for phone, status, priority, code, body in welcomes:
         assert (status, priority) == ("queued", 1), phone
         assert f"Ma BN: {code}" in str(body)
+    audit = sql(
+        url, "SELECT a.patient_code, a.action, a.by_name, a.channel, a.detail FROM staff_action a ORDER BY a.detail"
+    )
+    codes = dict(sql(url, "SELECT phone, code FROM patient"))
+    assert audit[0] == (codes["+84987654321"], "register", "DD Mai", "import", "import patients.csv row 2")
+    assert len(audit) == 3
 
 
 def test_importing_the_same_file_again_skips_the_patients_it_registered(

@@ -321,6 +321,11 @@ class FakeAudit:
     def add(self, note: StaffNote, patient_id: int | None, channel: str, outcome: str, now: datetime) -> None:
         self._tables.audit.append((note, patient_id, channel, outcome))
 
+    def add_many(
+        self, notes: Sequence[tuple[StaffNote, int | None]], channel: str, outcome: str, now: datetime
+    ) -> None:
+        self._tables.audit += [(note, patient_id, channel, outcome) for note, patient_id in notes]
+
 
 class FakeUnitOfWork:
     """One transaction on a `FakeDatabase`: a working copy, written back by `commit()`."""

@@ -13,7 +13,7 @@ from f0care.service.patient_import import Registrar, import_patients, preview
 from tests.support.fake_uow import FakeDatabase, FakePatients
 from tests.unit.conftest import DOCTOR, NOW, TRAN_PHU
 
-BY = Registrar("BS Lan", DOCTOR)
+BY = Registrar("BS Lan", DOCTOR, channel="web", source="danh-sach.csv")
 
 
 def rows(count: int, start: int = 0) -> list[SheetRow]:
@@ -50,6 +50,12 @@ def test_a_clean_file_registers_every_patient_active_with_a_welcome_queued_behin
     assert {m.priority for m in welcomes} == {1}
     assert {m.patient_id for m in welcomes} == {p.id for p in patients}
     assert db.commits == 1
+    audit = {
+        note.patient_code: (note.action, note.by_name, note.detail, patient_id, channel)
+        for note, patient_id, channel, _ in db.tables.audit
+    }
+    first = next(p for p in patients if p.phone == "+84987100000")
+    assert audit[first.code] == ("register", "BS Lan", "import danh-sach.csv row 2", first.id, "web")
 
 
 def test_one_bad_row_and_nobody_is_registered(program: Program) -> None:
