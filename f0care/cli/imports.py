@@ -20,6 +20,7 @@ from dialogs.phones import normalize_phone
 from dialogs.program import Program
 from f0care.cli.common import EXIT_CONFIG, load, prepare_database
 from f0care.cli.output import operator, show
+from f0care.exchange.columns import in_file_order
 from f0care.exchange.messages import problem_text, say, skipped_text
 from f0care.exchange.read import MAX_BYTES, FileProblem, PatientFile, read_patient_file
 from f0care.runtime import Runtime, build_runtime
@@ -123,7 +124,7 @@ def _report(outcome: Imported, patients: PatientFile, dry_run: bool, as_json: bo
     """Every problem and skipped row (row, the file's column name, what to do), then the counts."""
     plan, names = outcome.plan, patients.header.names
     rows: list[dict[str, object]] = []
-    for problem in plan.problems:
+    for problem in in_file_order(plan.problems, patients.header):
         column = names.get(problem.column, problem.column.value) if problem.column else ""
         rows.append({"row": problem.row, "column": column, "problem": problem_text(problem, LANGUAGE)})
     rows += [{"row": s.row, "column": "", "problem": skipped_text(s, LANGUAGE)} for s in plan.skipped]

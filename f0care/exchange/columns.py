@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dialogs.bulk_register import REQUIRED, Column
+from dialogs.bulk_register import REQUIRED, Column, Problem
 from dialogs.text import normalize
 
 # Headers compared without accents, case or punctuation ("Số điện thoại" = "SO DIEN THOAI").
@@ -71,3 +71,9 @@ def read_header(number: int, cells: Sequence[str]) -> Header | None:
 
 def missing(header: Header) -> list[Column]:
     return [column for column in REQUIRED if column not in header.index]
+
+
+def in_file_order(problems: Iterable[Problem], header: Header) -> list[Problem]:
+    """Problems by row, then in the order of the file's columns (a problem of the file as a whole first)."""
+    last = len(header.index) + 1
+    return sorted(problems, key=lambda p: (p.row, header.index.get(p.column, last) if p.column else -1))

@@ -15,6 +15,7 @@ from flask import abort, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialogs.bulk_register import Plan
+from f0care.exchange.columns import in_file_order
 from f0care.exchange.messages import problem_text, say, skipped_text
 from f0care.exchange.read import MAX_BYTES, FileProblem, PatientFile, read_patient_file
 from f0care.service.patient_import import Imported, ImportFailed, Registrar, import_patients, preview
@@ -103,7 +104,7 @@ def _page(
     names = patients.header.names if patients else {}
     problems = [
         (p.row, names.get(p.column, p.column.value) if p.column else "", problem_text(p, lang))
-        for p in (plan.problems if plan else ())
+        for p in (in_file_order(plan.problems, patients.header) if plan and patients else ())
     ]
     skipped = [(s.row, s.code, s.full_name, skipped_text(s, lang)) for s in (plan.skipped if plan else ())]
     return render_template(
