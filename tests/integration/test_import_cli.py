@@ -107,7 +107,7 @@ def test_an_import_registers_every_patient_active_and_queues_each_welcome(
     audit = sql(
         url, "SELECT a.patient_code, a.action, a.by_name, a.channel, a.detail FROM staff_action a ORDER BY a.detail"
     )
-    codes = dict(sql(url, "SELECT phone, code FROM patient"))
+    codes = {str(phone): str(code) for phone, code in sql(url, "SELECT phone, code FROM patient")}
     assert audit[0] == (codes["+84987654321"], "register", "DD Mai", "import", "import patients.csv row 2")
     assert len(audit) == 3
 
