@@ -20,9 +20,10 @@ from dialogs.phones import normalize_phone
 from dialogs.program import Program
 from f0care.cli.common import EXIT_CONFIG, load, prepare_database
 from f0care.cli.output import operator, show
+from f0care.exchange import read
 from f0care.exchange.columns import in_file_order
 from f0care.exchange.messages import problem_text, say, skipped_text
-from f0care.exchange.read import MAX_BYTES, FileProblem, PatientFile, read_patient_file
+from f0care.exchange.read import FileProblem, PatientFile, read_patient_file
 from f0care.runtime import Runtime, build_runtime
 from f0care.service.patient_import import Imported, ImportFailed, Registrar, import_patients, preview
 from models.clock import utcnow
@@ -84,8 +85,8 @@ def _refuse(ctx: click.Context, message: str) -> None:
 def _read(ctx: click.Context, file: Path) -> PatientFile:
     """The file's rows; a file that cannot be read is refused with what to do (exit 2)."""
     try:
-        if file.stat().st_size > MAX_BYTES:
-            raise FileProblem("too_large", f"{MAX_BYTES // (1024 * 1024)} MB")
+        if file.stat().st_size > read.MAX_BYTES:
+            raise read.too_large()
         return read_patient_file(file.read_bytes())
     except FileProblem as problem:
         _refuse(ctx, f"{file.name}: {say(problem.key, LANGUAGE, detail=problem.detail)}")

@@ -47,11 +47,17 @@ def read_patient_file(data: bytes) -> PatientFile:
     if not data.strip():
         raise FileProblem("empty")
     if len(data) > MAX_BYTES:
-        raise FileProblem("too_large", f"{MAX_BYTES // (1024 * 1024)} MB")
+        raise too_large()
     if data.startswith(_OLE):
         raise FileProblem("xls")
     lines = _xlsx_rows(data) if data.startswith(_ZIP) else _csv_rows(data)
     return _table(lines)
+
+
+def too_large() -> FileProblem:
+    """The file is over `MAX_BYTES`: the problem, with the limit as people write it."""
+    limit = f"{MAX_BYTES / (1024 * 1024):g} MB" if MAX_BYTES >= 1024 * 1024 else f"{-(-MAX_BYTES // 1024)} KB"
+    return FileProblem("too_large", limit)
 
 
 def _table(lines: Iterable[tuple[int, list[str]]]) -> PatientFile:

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import text
 
 from f0care.cli import main
+from f0care.exchange import read
 from models.db import make_engine
 from tests.integration.test_cli import SHIPPED, SHIPPED_DB
 from tests.support.databases import schema_database
@@ -204,3 +205,15 @@ def test_an_unknown_clinic_or_a_missing_file_is_refused_with_exit_2(
     assert missing.exit_code == 2
     assert "cannot read" in missing.output
     assert "Traceback" not in missing.output + unknown.output
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    tmp_path: Path, config_file: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if url.startswith("postgresql"):
+        pytest.skip("refused before the database is opened")
+    monkeypatch.setattr(read, "MAX_BYTES", 100)
+    result = run(config_file, "import", str(csv_file(tmp_path, *GOOD)), "--clinic", "tyt-tran-phu")
+    assert result.exit_code == 2, result.output
+    assert "The file is too large (at most 1 KB)" in result.output
+    assert "Traceback" not in result.output

@@ -15,6 +15,7 @@ from flask import abort, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialogs.bulk_register import Plan
+from f0care.exchange import read
 from f0care.exchange.columns import in_file_order
 from f0care.exchange.messages import problem_text, say, skipped_text
 from f0care.exchange.read import MAX_BYTES, FileProblem, PatientFile, read_patient_file
@@ -41,7 +42,8 @@ def import_file() -> tuple[str, int]:
     if not staff.can_act:
         abort(403)  # district officers read; the station registers
     if (request.content_length or 0) > FORM_BYTES:
-        return _page(staff, error=say("too_large", language(), detail=f"{MAX_BYTES // (1024 * 1024)} MB")), 413
+        problem = read.too_large()
+        return _page(staff, error=say(problem.key, language(), detail=problem.detail)), 413
     request.max_content_length = FORM_BYTES
     request.max_form_memory_size = FORM_BYTES
     if request.form.get("clinic", staff.clinic_id) != staff.clinic_id:
