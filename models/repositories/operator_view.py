@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.db import reading
 from models.operations import UNDELIVERED, OptOut, opted_out
 from models.redact import redact
 from models.tables import Message, Patient
@@ -48,7 +49,7 @@ def _status(status: str) -> Any:
 def counts(db: Engine, clinic_ids: Collection[str], staff_phones: Collection[str]) -> dict[str, int]:
     """Outbound messages of these clinics per status (queued, sent, failed)."""
     found = {}
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         for status in STATUSES:
             where = (MESSAGE.c.direction == "out", _status(status), _mine(clinic_ids, staff_phones))
             found[status] = int(session.execute(select(func.count()).select_from(MESSAGE).where(*where)).scalar() or 0)
@@ -60,7 +61,7 @@ def outbox(
 ) -> list[OutboxLine]:
     """The latest outbound messages of these clinics with `status`, newest first."""
     where = (MESSAGE.c.direction == "out", _status(status), _mine(clinic_ids, staff_phones))
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         rows = session.execute(select(MESSAGE).where(*where).order_by(MESSAGE.c.id.desc()).limit(limit)).all()
     return [
         OutboxLine(
@@ -83,7 +84,7 @@ def provider_errors(
 ) -> list[OutboxLine]:
     """The latest outbound messages a provider answered with an error (failed or still retried)."""
     where = (MESSAGE.c.direction == "out", MESSAGE.c.error.is_not(None), _mine(clinic_ids, staff_phones))
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         rows = session.execute(select(MESSAGE).where(*where).order_by(MESSAGE.c.id.desc()).limit(limit)).all()
     return [
         OutboxLine(r.id, r.phone, r.kind, r.status, r.created_at, "", r.attempts, r.error, r.error_code) for r in rows
@@ -92,7 +93,7 @@ def provider_errors(
 
 def opted_out_in(db: Engine, clinic_ids: Collection[str]) -> list[OptOut]:
     """The opted-out phones that have a patient of these clinics."""
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         phones = set(
             session.execute(select(PATIENT.c.phone).where(PATIENT.c.clinic_id.in_(list(clinic_ids)))).scalars()
         )

@@ -22,11 +22,14 @@ from tests.support.browser import LAUNCH_ARGS, LiveServer, live_server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every browser test is also an end-to-end test (`make test-fast` skips them)."""
+    """Browser tests are end-to-end tests (`make test-fast` skips them), and run last: Playwright's sync
+    API keeps its event loop running in the main thread until the session ends, and a later test
+    that runs an asyncio loop of its own (the HTTP stubs) would fail with "another loop is running"."""
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.e2e)
+    mine = [item for item in items if here in Path(str(item.fspath)).parents]
+    for item in mine:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = [item for item in items if item not in mine] + mine
 
 
 @pytest.fixture(scope="session")

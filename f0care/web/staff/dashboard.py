@@ -11,7 +11,7 @@ from f0care.web.i18n import add_strings
 from f0care.web.staff import bp
 from models.repositories.linelists import LIST_NAMES, RedRow, line_lists
 
-ROWS_SHOWN = 100  # per list; the count above each list says how many in all
+ROWS_SHOWN = 50  # per list, the most urgent first; the count above each list says how many in all
 
 
 def paged(row: RedRow) -> str:
