@@ -12,6 +12,7 @@ import base64
 import binascii
 
 from flask import abort, render_template, request
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialogs.bulk_register import Plan
@@ -29,6 +30,24 @@ from f0care.web.users import StaffUser
 FORM_BYTES = MAX_BYTES * 2 + 64 * 1024  # the file, or its base64 on confirm, and the other fields
 
 
+def _room_for_a_file() -> tuple[str, int] | None:
+    """The upload's limits (the app's are the webhooks' 64 KiB), set before anything reads the form."""
+    if request.endpoint != "staff.import_file":
+        return None
+    if (request.content_length or 0) > FORM_BYTES:
+        if not (current_user.is_authenticated and current_user.is_staff):
+            abort(413)
+        problem = read.too_large()
+        return _page(current_staff(), error=say(problem.key, language(), detail=problem.detail)), 413
+    request.max_content_length = FORM_BYTES
+    request.max_form_memory_size = FORM_BYTES  # the confirm form carries the file as a field
+    return None
+
+
+# First of the app's hooks: the CSRF check reads the form, with the limits in force when it does.
+bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(0, _room_for_a_file))
+
+
 @bp.get("/import")
 @staff_required
 def import_page() -> str:
@@ -41,11 +60,6 @@ def import_file() -> tuple[str, int]:
     staff = current_staff()
     if not staff.can_act:
         abort(403)  # district officers read; the station registers
-    if (request.content_length or 0) > FORM_BYTES:
-        problem = read.too_large()
-        return _page(staff, error=say(problem.key, language(), detail=problem.detail)), 413
-    request.max_content_length = FORM_BYTES
-    request.max_form_memory_size = FORM_BYTES
     if request.form.get("clinic", staff.clinic_id) != staff.clinic_id:
         abort(404)  # never into another clinic, and never a hint that it exists
     data, name = _upload()
