@@ -18,7 +18,8 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 def install(app: Flask, config: Config) -> LoginManager:
     manager = LoginManager(app)
-    manager.session_protection = "strong"  # a session cookie moved to another browser is dropped
+    # "basic", not "strong": a nurse on a mobile network changes IP address often and must stay logged in.
+    manager.session_protection = "basic"
     manager.login_message = ""  # no flashed English sentence on the login page
 
     def _load(user_id: str) -> StaffUser | PhoneUser | None:
