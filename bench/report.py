@@ -15,6 +15,8 @@ TITLES = {
     "cost": "3. SMS cost",
     "scaling": "5. Scaling curve",
     "ussd": "6. USSD menu: 200 concurrent sessions (issue 12)",
+    "console": "7. Staff console dashboard",
+    "import": "8. Patient file import (issue 13)",
 }
 WEBHOOK_RATIO, WEBHOOK_P99_MS, ALERT_P99_S = 0.5, 50.0, 1.0
 FANOUT_RATIO, PEAK_MB, NORMAL_DAY_SEGMENTS = 1.25, 300.0, 2
@@ -221,8 +223,40 @@ def ussd(data: dict[str, Any]) -> list[str]:
     return [*lines, "", *notes]
 
 
+def console(data: dict[str, Any]) -> list[str]:
+    lines = [
+        "| database | view | active patients | days of declarations | requests | p50 ms | p95 ms | max ms "
+        "| page KB | target (p95 ≤ 200 ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in data["runs"]:
+        lines.append(
+            f"| {run['db']} | {run['view']} | {fmt(run['patients'])} | {run['days']} | {run['requests']} "
+            f"| {fmt(run['p50_ms'])} | {fmt(run['p95_ms'])} | {fmt(run['max_ms'])} | {fmt(run['bytes'] / 1024, 0)} "
+            f"| {verdict(run['ok'])} |"
+        )
+    return lines
+
+
+def patient_import(data: dict[str, Any]) -> list[str]:
+    lines = [
+        "| database | rows | cohort | CSV KB | dry run s | import s (process) | XLSX KB | read s | check s "
+        "| transaction s | service s | target (< 30 s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in data["runs"]:
+        lines.append(
+            f"| {run['db']} | {fmt(run['rows'])} | {fmt(run['cohort'])} | {fmt(run['csv_kb'])} "
+            f"| {fmt(run['dry_run_s'], 2)} | {fmt(run['import_s'], 2)} | {fmt(run['xlsx_kb'])} "
+            f"| {fmt(run['read_s'], 2)} | {fmt(run['check_s'], 2)} "
+            f"| {fmt(run['transaction_s'], 2)} | {fmt(run['service_s'], 2)} | {verdict(run['met'])} |"
+        )
+    return lines
+
+
 def render(name: str, data: dict[str, Any], plot: Path) -> str:
-    body = {"webhook": webhook, "fanout": fanout, "cost": cost, "ussd": ussd}.get(name)
+    bodies = {"webhook": webhook, "fanout": fanout, "cost": cost, "ussd": ussd, "console": console}
+    body = {**bodies, "import": patient_import}.get(name)
     lines = scaling(data, plot) if name == "scaling" else body(data) if body else []
     return "\n".join([f"### {TITLES[name]}", "", *header(data), *lines]).rstrip() + "\n"
 

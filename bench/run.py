@@ -25,8 +25,16 @@ from bench import loadgen, machine, report
 from bench.service import BenchError, postgres_base, postgres_problem
 from tests.support.processes import ROOT, ProcessError, install_signal_handlers
 
-NAMES = ("webhook", "fanout", "cost", "scaling", "ussd")  # the alert latency (4) is measured inside "webhook"
-ALIASES = {"alert": "webhook", "alerts": "webhook", "throughput": "webhook", "fan-out": "fanout"}
+# The alert latency (4) is measured inside "webhook".
+NAMES = ("webhook", "fanout", "cost", "scaling", "ussd", "console", "import")
+ALIASES = {
+    "alert": "webhook",
+    "alerts": "webhook",
+    "throughput": "webhook",
+    "fan-out": "fanout",
+    "dashboard": "console",
+    "imports": "import",
+}
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "benchmarks-scaling.png"
@@ -50,6 +58,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--senders", type=int, help="fan-out senders (default: 1 on SQLite, 2 on PostgreSQL)")
     p.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto", help="webhook load generator")
     p.add_argument("--scaling-sizes", help="scaling: patient counts, e.g. 1000,10000,100000")
+    p.add_argument("--console-patients", type=int, help="console: active patients (default 30000; smoke 300)")
+    p.add_argument("--import-rows", type=int, help="import: rows of the patient file (default 5000; smoke 50)")
     p.add_argument("--big", action="store_true", help="scaling: also the 1,000,000-patient fan-out")
     p.add_argument("--ussd-sessions", type=int, help="ussd: concurrent sessions (default 200; smoke 10)")
     p.add_argument("--ussd-think", help="ussd: seconds between a screen and the next input (default 0,2,5)")
@@ -77,6 +87,9 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "ussd_think": tuple(float(x) for x in (args.ussd_think or ("0" if smoke else "0,2,5")).split(",")),
         "ussd_patients": 50 if smoke else 4000,
         "ussd_seconds": 2.0 if smoke else 30.0,
+        "console_patients": args.console_patients or (300 if smoke else 30_000),
+        "import_rows": args.import_rows or (50 if smoke else 5000),
+        "import_cohort": 200 if smoke else 20_000,
     }
 
 
@@ -169,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             "cost": lambda: run_cost(conf, dbs, workdir),
             "scaling": lambda: run_scaling(conf, dbs, tool, workdir, args.senders, results, plot),
             "ussd": lambda: run_ussd(conf, dbs, workdir),
+            "console": lambda: run_console(conf, dbs, workdir),
+            "import": lambda: run_import(conf, dbs, workdir),
         }
         for name in NAMES:
             if name not in only:
@@ -277,6 +292,15 @@ def run_ussd(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, A
     return {"runs": each_db(dbs, one, conf["smoke"])}
 
 
+def run_import(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, Any]:
+    from bench import patient_import
+
+    def one(db: str) -> list[dict[str, Any]]:
+        return [patient_import.run(db, workdir, log, conf["import_rows"], conf["import_cohort"])]
+
+    return {"runs": each_db(dbs, one, conf["smoke"])}
+
+
 def run_scaling(
     conf: dict[str, Any],
     dbs: list[str],
@@ -289,6 +313,17 @@ def run_scaling(
     from bench import scaling
 
     return scaling.run(conf, dbs, tool, workdir, senders, results, plot, log)
+
+
+def run_console(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, Any]:
+    from bench import console
+
+    def one(db: str) -> list[dict[str, Any]]:
+        plan = console.ConsolePlan(db, conf["console_patients"], 7, 10 if conf["smoke"] else 200)
+        log(f"console: {db}, {plan.patients} patients, {plan.days} days of declarations, {plan.requests} requests")
+        return console.run(plan, workdir, log)
+
+    return {"runs": each_db(dbs, one, False)}
 
 
 if __name__ == "__main__":

@@ -142,11 +142,11 @@ def patient_phone(i: int) -> str:
 
 
 def clinics() -> list[tuple[str, tuple[str, ...], list[str]]]:
-    """(id, areas, staff phones) of each clinic in the shipped config."""
+    """(id, areas, phones of the staff who get its SMS) of each clinic in the shipped config (no district officers)."""
     from f0care.config import load_config
 
     config = load_config(ROOT / "config.yaml", environ={})
-    return [(c.id, tuple(c.areas), [s.phone for s in c.staff]) for c in config.clinics]
+    return [(c.id, tuple(c.areas), [s.phone for s in c.staff if s.role != "district"]) for c in config.clinics]
 
 
 def seed(url: str, count: int, today: date, households: int = 0, first: int = 0) -> list[Seeded]:

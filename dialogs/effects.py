@@ -24,6 +24,7 @@ class SendSms:
     kind: str
     patient_code: str | None = None
     sensitive: bool = False  # holds a secret (OTP): never logged, redacted once sent
+    bulk: bool = False  # one of many queued at once (a file import): sent after alerts, codes and replies
 
 
 @dataclass(frozen=True)

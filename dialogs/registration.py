@@ -108,7 +108,8 @@ def on_symptoms(
     return _ask(State.REG_RISKS, replace(draft, symptoms=answer), now, texts("reg_risks"))
 
 
-def _risks(text: str) -> tuple[str, ...] | None:
+def parse_risks(text: str) -> tuple[str, ...] | None:
+    """The risk factors of an answer: menu digits (`13`, `1 3`) or a no (`K`, `0`, `khong co`); None: unreadable."""
     if yes_no(text) is False:  # "K", "0", "không có", "ko"
         return ()
     word = normalize(text).replace(" ", "").replace(",", "")
@@ -128,7 +129,7 @@ def on_risks(
 
 def take_risks(draft: RegistrationDraft, text: str) -> RegistrationDraft | None:
     """The draft with the risk factors of `text` (the last question), or None when they cannot be read."""
-    chosen = _risks(text)
+    chosen = parse_risks(text)
     return None if chosen is None else replace(draft, risks=chosen)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from dialogs.effects import CreatePatient, Effect, Reply, SendSms
 from dialogs.phones import check_mobile
@@ -22,6 +23,43 @@ def welcome(patient: PatientView, program: Program) -> str:
     clinic = program.clinic(patient.clinic_id)
     texts = program.texts(patient.language)
     return texts("welcome", name=patient.full_name, clinic=clinic.name, code=patient.code, deadline=program.deadline)
+
+
+def admit(
+    patient: PatientView, by_name: str, by_phone: str, program: Program, today: date, bulk: bool = False
+) -> tuple[CreatePatient, SendSms]:
+    """A patient registered by the station: active at once, monitored from the test day, welcomed by SMS.
+
+    The one way staff admit a patient, by SMS (`DK`) or from a file (`dialogs.bulk_register`).
+    """
+    test_day = patient.positive_test_date or today
+    create = CreatePatient(
+        code=patient.code,
+        full_name=patient.full_name,
+        birth_year=patient.birth_year,
+        birth_date=patient.birth_date,
+        area=patient.area,
+        clinic_id=patient.clinic_id,
+        phone=patient.phone,
+        registered_by=by_phone,
+        positive_test_date=test_day,
+        symptoms=False,
+        risk_factors=patient.risk_factors,
+        status="active",
+        language=patient.language,
+        accepted_by=by_name,
+        monitor_until=test_day + timedelta(days=program.monitoring_days),
+    )
+    return create, SendSms(patient.phone, welcome(patient, program), "welcome", patient.code, bulk=bulk)
+
+
+def already_registered(on_phone: Iterable[PatientView], full_name: str) -> PatientView | None:
+    """The pending or active patient of that name among a phone's patients (accents and case aside)."""
+    wanted = normalize(full_name)
+    for patient in on_phone:
+        if normalize(patient.full_name) == wanted and patient.status in ("pending", "active"):
+            return patient
+    return None
 
 
 def parse_direct(folded: str) -> Command | None:
@@ -53,18 +91,10 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
     if found.clinic_id != ctx.staff.clinic_id:
         other = ctx.program.clinic(found.clinic_id)
         return (Reply(texts("staff_dk_other_clinic", area=found.area, clinic=other.name)),)
-    for existing in ctx.target_patients:
-        if normalize(existing.full_name) == normalize(full_name) and existing.status in ("pending", "active"):
-            return (
-                Reply(
-                    texts(
-                        "staff_dk_duplicate",
-                        name=existing.full_name,
-                        code=existing.code,
-                        phone=national(existing.phone),
-                    )
-                ),
-            )
+    existing = already_registered(ctx.target_patients, full_name)
+    if existing is not None:
+        reply = texts("staff_dk_duplicate", name=existing.full_name, code=existing.code, phone=national(existing.phone))
+        return (Reply(reply),)
     patient = PatientView(
         code=ctx.new_code,
         full_name=full_name,
@@ -75,24 +105,9 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
         birth_date=birth[0],
         area=found.area,
         language=ctx.program.default_language,
-    )
-    create = CreatePatient(
-        code=patient.code,
-        full_name=patient.full_name,
-        birth_year=patient.birth_year,
-        birth_date=patient.birth_date,
-        area=patient.area,
-        clinic_id=patient.clinic_id,
-        phone=patient.phone,
-        registered_by=ctx.staff.phone,
         positive_test_date=today,
-        symptoms=False,
-        risk_factors=(),
-        status="active",
-        language=patient.language,
-        accepted_by=ctx.staff.name,
-        monitor_until=today + timedelta(days=ctx.program.monitoring_days),
     )
+    create, welcome_sms = admit(patient, ctx.staff.name, ctx.staff.phone, ctx.program, today)
     reply = texts(
         "staff_registered",
         code=patient.code,
@@ -101,4 +116,4 @@ def register(cmd: Command, ctx: StaffContext, texts: Texts, now: datetime) -> tu
         area=patient.area,
         phone=national(patient.phone),
     )
-    return (create, SendSms(patient.phone, welcome(patient, ctx.program), "welcome", patient.code), Reply(reply))
+    return (create, welcome_sms, Reply(reply))

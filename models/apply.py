@@ -5,7 +5,7 @@ One `case` per effect type; `assert_never` makes a new effect type that nobody a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import assert_never
@@ -98,6 +98,32 @@ def apply(
                 assert_never(effect)
     done.reply = "\n".join(replies) if replies else None
     return done
+
+
+@dataclass
+class Admitted:
+    """Patients registered at once: their ids by code, and the outbox ids of their SMS."""
+
+    ids: dict[str, int]
+    queued: list[int]
+
+
+def apply_admissions(repos: Repositories, admissions: Sequence[Sequence[Effect]], now: datetime) -> Admitted:
+    """Many patients registered at once (a file import): the rows `apply` writes for each admission's
+    CreatePatient and SendSms, in one statement each. Other effects are refused."""
+    creates: list[CreatePatient] = []
+    sends: list[SendSms] = []
+    for effect in (effect for admission in admissions for effect in admission):
+        match effect:
+            case CreatePatient():
+                creates.append(effect)
+            case SendSms():
+                sends.append(effect)
+            case _:
+                raise TypeError(f"{type(effect).__name__} is not part of an admission")
+    ids = repos.patients.create_many(creates, now)
+    items = [(send, ids.get(send.patient_code) if send.patient_code else None) for send in sends]
+    return Admitted(ids, repos.messages.queue_many(items, now))
 
 
 def _alerting(

@@ -12,6 +12,7 @@ from werkzeug.serving import run_simple
 from f0care.app import create_app
 from f0care.cli.common import EXIT_CONFIG, current_revision, load, prepare_database
 from f0care.cli.gateway import register as register_gateway
+from f0care.cli.imports import register as register_imports
 from f0care.cli.jobs import register as register_jobs
 from f0care.cli.ops import register as register_ops
 from f0care.cli.outbox import outbox
@@ -41,6 +42,7 @@ register_jobs(main)
 register_texts(main)
 register_ops(main)
 register_gateway(main)
+register_imports(main)
 main.add_command(outbox)
 
 

@@ -82,6 +82,8 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
         queued = list(applied.queued)
         if reply is not None:
             queued += _add_reply(uow, sms, inbound_id, phone, reply, patient_id, now)
+        if decision.staff_note is not None:
+            uow.audit.add(decision.staff_note, patient_id, sms.channel, reply or "", now)
         uow.commit()
     return Handled(applied.reply, tuple(queued))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ MAX_BODY = 1600
 _LINK_PATIENT = update(MESSAGES).where(MESSAGES.c.id == bindparam("b_id"))
 _INSERT = insert(MESSAGES)
 _QUEUE = insert(MESSAGES).returning(MESSAGES.c.id)
+_QUEUE_MANY = insert(MESSAGES).returning(MESSAGES.c.id, sort_by_parameter_order=True)
 # INSERT ... ON CONFLICT (provider_sid) DO NOTHING RETURNING id: nothing returned = a retried delivery.
 _INSERT_INBOUND = {
     "postgresql": postgresql.insert(MESSAGES).on_conflict_do_nothing(index_elements=["provider_sid"]),
@@ -103,18 +105,14 @@ class SqlMessages:
 
     def queue(self, effect: SendSms, patient_id: int | None, now: datetime) -> int:
         """Queue one SMS in the outbox; returns its id."""
-        values: dict[str, Any] = {
-            "direction": "out",
-            "phone": effect.to,
-            "body": effect.text,
-            "created_at": now,
-            "patient_id": patient_id,
-            "kind": effect.kind,
-            "status": "queued",
-            "sensitive": effect.sensitive,
-            "segments": segments(effect.text),
-        }
-        return int(self._session.connection().execute(_QUEUE, values).scalar_one())
+        return int(self._session.connection().execute(_QUEUE, queued(effect, patient_id, now)).scalar_one())
+
+    def queue_many(self, items: Sequence[tuple[SendSms, int | None]], now: datetime) -> list[int]:
+        """Queue many SMS in one statement (a file import's welcomes); their ids, in order."""
+        if not items:
+            return []
+        rows = [queued(effect, patient_id, now) for effect, patient_id in items]
+        return [row.id for row in self._session.connection().execute(_QUEUE_MANY, rows)]
 
     def reply_to(self, provider_sid: str) -> str | None:
         """The reply already given to an inbound message ("" for none; None: no such message)."""
@@ -154,3 +152,19 @@ def outbox(session: Session, to: str | None = None, limit: int = 50, failed: boo
     if failed:
         query = query.where(col(Message.status).in_(("failed", "undelivered")))
     return list(session.exec(query.order_by(col(Message.id).desc()).limit(limit)))
+
+
+def queued(effect: SendSms, patient_id: int | None, now: datetime) -> dict[str, Any]:
+    """The outbox row of an SMS to send (bulk ones after alerts, codes and replies)."""
+    return {
+        "direction": "out",
+        "phone": effect.to,
+        "body": effect.text,
+        "created_at": now,
+        "patient_id": patient_id,
+        "kind": effect.kind,
+        "status": "queued",
+        "sensitive": effect.sensitive,
+        "segments": segments(effect.text),
+        "priority": 1 if effect.bulk else 0,
+    }

@@ -20,7 +20,7 @@ from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSm
 from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
 from dialogs.text import segments
-from models.records import ContactRow, PatientRef, view_of
+from models.records import ContactRow, PatientRef, StaffNote, view_of
 from models.redact import redact
 from models.repositories.declarations import latest_per_day
 from models.repositories.patients import LIVE, new_patient
@@ -40,6 +40,7 @@ class Tables:
     messages: list[Message] = field(default_factory=list)
     declarations: list[Declaration] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    audit: list[tuple[StaffNote, int | None, str, str]] = field(default_factory=list)
     last_id: int = 0
 
     def new_id(self) -> int:
@@ -91,6 +92,13 @@ class FakePatients:
         rows = sorted(self._tables.patients.items())
         return [PatientRef(id, view_of(p)) for id, p in rows if p.phone == phone and p.status in LIVE]
 
+    def live_on_phones(self, phones: Sequence[str]) -> dict[str, list[PatientRef]]:
+        found = {phone: self.live_on_phone(phone) for phone in set(phones)}
+        return {phone: refs for phone, refs in found.items() if refs}
+
+    def codes_taken(self, codes: Sequence[str]) -> set[str]:
+        return set(codes) & {p.code for p in self._tables.patients.values()}
+
     def by_code(self, code: str, lock: bool = False) -> Patient | None:
         return next((p for p in self._tables.patients.values() if p.code == code), None)
 
@@ -101,6 +109,10 @@ class FakePatients:
         patient.id = self._tables.new_id()
         self._tables.patients[patient.id] = patient
         return patient
+
+    def create_many(self, effects: Sequence[CreatePatient], now: datetime) -> dict[str, int]:
+        created = [self.create(effect, now) for effect in effects]
+        return {patient.code: patient.id for patient in created if patient.id is not None}
 
     def save(self, patient: Patient) -> None:
         assert patient.id is not None
@@ -194,8 +206,12 @@ class FakeMessages:
             status="queued",
             sensitive=effect.sensitive,
             segments=segments(effect.text),
+            priority=1 if effect.bulk else 0,
         )
         return self._add(queued)
+
+    def queue_many(self, items: Sequence[tuple[SendSms, int | None]], now: datetime) -> list[int]:
+        return [self.queue(effect, patient_id, now) for effect, patient_id in items]
 
     def reply_to(self, provider_sid: str) -> str | None:
         inbound = next((m for m in self._tables.messages if m.provider_sid == provider_sid), None)
@@ -307,6 +323,19 @@ class FakeAlerts:
             alert.paged_at = now if paged else alert.paged_at
 
 
+class FakeAudit:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+
+    def add(self, note: StaffNote, patient_id: int | None, channel: str, outcome: str, now: datetime) -> None:
+        self._tables.audit.append((note, patient_id, channel, outcome))
+
+    def add_many(
+        self, notes: Sequence[tuple[StaffNote, int | None]], channel: str, outcome: str, now: datetime
+    ) -> None:
+        self._tables.audit += [(note, patient_id, channel, outcome) for note, patient_id in notes]
+
+
 class FakeUnitOfWork:
     """One transaction on a `FakeDatabase`: a working copy, written back by `commit()`."""
 
@@ -336,6 +365,7 @@ class FakeUnitOfWork:
         self.declarations = FakeDeclarations(working, self.db)
         self.alerts = FakeAlerts(working, self.db)
         self.budgets = FakeBudgets(working)
+        self.audit = FakeAudit(working)
 
 
 _CONFORMS: type[UnitOfWork] = FakeUnitOfWork  # mypy checks the fake against the protocol here
