@@ -21,7 +21,7 @@ def test_the_import_block_shows_each_database_with_its_verdict(tmp_path: Path) -
     doc = tmp_path / "benchmarks.md"
     report.write(doc, "import", data, tmp_path / "plot.png")
     text = doc.read_text(encoding="utf-8")
-    assert "### 7. Patient file import (issue 13)" in text
+    assert "### 8. Patient file import (issue 13)" in text
     assert "**busy machine**" in text
     assert "| sqlite | 5,000 | 20,000 | 348 | 2.00 | 3.10 |" in text
     assert text.count("**met**") == 1
