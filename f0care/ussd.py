@@ -30,23 +30,9 @@ _SESSION_ID = re.compile(r"[\x21-\x7e]{1,100}", re.ASCII)  # visible ASCII; the 
 
 
 def install(app: Flask, runtime: Runtime) -> None:
-    """Serve the USSD menu in `app` (404 while `ussd.enabled` is false), exempt from the pages' CSRF check."""
+    """Serve the USSD menu in `app` (404 while `ussd.enabled` is false); `f0care.web` exempts it from CSRF."""
     app.extensions[EXTENSION] = runtime
     app.register_blueprint(bp)
-    exempt_from_csrf(app)  # CSRFProtect installed before this blueprint
-    app.before_request(_exempt_before_check)  # or after it: this hook runs before CSRFProtect's own
-
-
-def exempt_from_csrf(app: Flask) -> None:
-    """Exempt the USSD view from Flask-WTF's CSRFProtect (`app.extensions["csrf"]`), when it is installed."""
-    csrf = app.extensions.get("csrf")
-    if csrf is not None and hasattr(csrf, "exempt"):
-        csrf.exempt(bp)
-
-
-def _exempt_before_check() -> None:
-    if request.blueprint == bp.name:
-        exempt_from_csrf(current_app)
 
 
 def _plain(kind: str, screen: str) -> Response:

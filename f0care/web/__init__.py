@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from dialogs.render import local_now, national
+from f0care import ussd
 from f0care.runtime import Runtime
 from f0care.web import auth, i18n, security
 from f0care.web.security import exempt
@@ -19,7 +20,8 @@ from sms_gateway import android_webhook, twilio_webhook
 __all__ = ["exempt", "install"]
 
 bp = Blueprint("web", __name__, static_folder="static", static_url_path="/web/static", template_folder="templates")
-NON_BROWSER = (twilio_webhook.bp, android_webhook.bp)  # provider webhooks: signed by the provider, no CSRF token
+# Posted by providers, not browsers: signed (webhooks) or token-checked (USSD), no CSRF token.
+NON_BROWSER = (twilio_webhook.bp, android_webhook.bp, ussd.bp)
 
 
 def install(app: Flask, runtime: Runtime) -> None:
