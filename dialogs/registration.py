@@ -75,11 +75,11 @@ def on_phone(
     conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step:
     text = turn.text
+    shown = fold(text.strip())[:20]
     if normalize(text).rstrip(".!") in HERE_WORDS:
         target = ctx.phone
     else:
         check = check_mobile(text, ctx.program.country)
-        shown = fold(text.strip())[:20]
         if check.problem == "not_mobile":
             return _ask(State.REG_PHONE, draft, now, texts("reg_phone_landline", text=shown))
         if check.problem is not None or check.e164 is None:
@@ -108,7 +108,8 @@ def on_symptoms(
     return _ask(State.REG_RISKS, replace(draft, symptoms=answer), now, texts("reg_risks"))
 
 
-def _risks(text: str) -> tuple[str, ...] | None:
+def read_risks(text: str) -> tuple[str, ...] | None:
+    """Risk factors as answered ("13", "K"): their names, () for none, None when unreadable."""
     if yes_no(text) is False:  # "K", "0", "không có", "ko"
         return ()
     word = normalize(text).replace(" ", "").replace(",", "")
@@ -120,7 +121,7 @@ def _risks(text: str) -> tuple[str, ...] | None:
 def on_risks(
     conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step:
-    chosen = _risks(turn.text)
+    chosen = read_risks(turn.text)
     if chosen is None:
         return _ask(State.REG_RISKS, draft, now, texts("reg_risks_invalid"))
     draft = replace(draft, risks=chosen)
