@@ -1,0 +1,119 @@
+"""Pages of a signed-in phone: log in by SMS code, choose the patient, today's report, history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request, session, url_for
+
+from dialogs.forms import declaration_errors, web_value
+from dialogs.render import local_today
+from f0care.web import codes
+from f0care.web.auth import phone_required
+from f0care.web.portal import actions, history
+from models.portal_reads import live_patients
+from f0care.web.portal.forms import ChooseForm, CodeForm, PhoneForm, TodayForm
+from f0care.web.portal.pages import (
+    PATIENT_KEY,
+    chosen_patient,
+    household,
+    language,
+    masked,
+    page,
+    program,
+    runtime,
+    sign_in,
+    sign_out,
+)
+
+LOGIN_PHONE_KEY = "portal_login_phone"
+PURPOSE = "patient"  # the login codes' purpose (staff codes are another)
+
+bp = Blueprint("portal_patient", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> tuple[str, int] | Response:
+    rt = runtime()
+    phone_form, code_form = PhoneForm(), CodeForm()
+    waiting = session.get(LOGIN_PHONE_KEY)
+    if request.method == "POST" and "code" in request.form and waiting:
+        if not code_form.validate_on_submit():
+            return page("portal/login_code.html", 400, form=code_form, phone=masked(waiting), problem="")
+        checked = codes.check_code(rt, waiting, PURPOSE, code_form.code.data or "")
+        if checked.ok:
+            sign_in(waiting)
+            return redirect(url_for("portal_patient.choose"), 303)
+        problem = t_key(checked.outcome.value)
+        return page("portal/login_code.html", form=code_form, phone=masked(waiting), problem=problem,
+                    left=checked.tries_left)
+    if not phone_form.validate_on_submit():
+        return page("portal/login.html", form=phone_form, problem="")
+    phone = actions.phone_of(rt.program, phone_form.phone.data or "")
+    if phone is None:
+        return page("portal/login.html", form=phone_form, problem="login_phone_invalid")
+    if live_patients(rt.db, phone):  # an unknown number gets the same page: numbers cannot be probed
+        codes.send_code(rt, phone, PURPOSE, language())
+    session[LOGIN_PHONE_KEY] = phone
+    return page("portal/login_code.html", form=CodeForm(formdata=None), phone=masked(phone), problem="")
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    ChooseForm().validate_on_submit()
+    sign_out()
+    return redirect(url_for("portal_public.home"), 303)
+
+
+@bp.route("/choose", methods=["GET", "POST"])
+@phone_required
+def choose() -> tuple[str, int] | Response:
+    patients = household()
+    form = ChooseForm()
+    if form.validate_on_submit():
+        wanted = form.patient.data
+        if any(p.code == wanted for p in patients):
+            session[PATIENT_KEY] = wanted
+            return redirect(url_for("portal_patient.today"), 303)
+    if len(patients) == 1 and request.method == "GET":
+        session[PATIENT_KEY] = patients[0].code
+        return redirect(url_for("portal_patient.today"), 303)
+    return page("portal/choose.html", form=form, patients=patients, chosen=session.get(PATIENT_KEY))
+
+
+@bp.route("/today", methods=["GET", "POST"])
+@phone_required
+def today() -> tuple[str, int] | Response:
+    patient = chosen_patient(household())
+    if patient is None:
+        return redirect(url_for("portal_patient.choose"), 303)
+    form, questions = TodayForm(), program().questions
+    values = {q.key: web_value(q, request.form.getlist(q.key)) for q in questions} if request.method == "POST" else {}
+    if not form.validate_on_submit():
+        return page("portal/today.html", form=form, patient=patient, values=values, errors={}, problem="")
+    texts = program().texts(language())
+    errors = declaration_errors(values, questions, texts)
+    if errors:
+        return page("portal/today.html", form=form, patient=patient, values=values, errors=errors, problem="")
+    rt = runtime()
+    if not actions.within_budget(rt, patient.phone, 1):
+        return page("portal/today.html", 429, form=form, patient=patient, values=values, errors={}, problem="too_many")
+    declared = actions.declare(rt, patient, values)
+    clinic = program().clinic(patient.clinic_id)
+    return page("portal/result.html", patient=patient, declared=declared, clinic=clinic)
+
+
+@bp.get("/history")
+@phone_required
+def history_page() -> tuple[str, int] | Response:
+    patient = chosen_patient(household())
+    if patient is None:
+        return redirect(url_for("portal_patient.choose"), 303)
+    rt = runtime()
+    today_ = local_today(rt.clock(), rt.program.timezone)
+    period = history.period_of(rt, patient, today_)
+    return page("portal/history.html", patient=patient, period=period)
+
+
+
+def t_key(outcome: str) -> str:
+    """The page word for a code that did not work."""
+    return {"wrong": "code_wrong_left", "expired": "code_expired"}.get(outcome, "code_locked")
