@@ -19,7 +19,9 @@ def red_threshold(question: Question) -> float | None:
     return None
 
 
-def line_chart(title: str, points: Sequence[tuple[date, float | None]], low: float, high: float, red: float | None) -> str:
+def line_chart(
+    title: str, points: Sequence[tuple[date, float | None]], low: float, high: float, red: float | None
+) -> str:
     """An accessible inline SVG (role img, a title) of `points` between `low` and `high`."""
     days = len(points)
     step = (WIDTH - 2 * PAD) / max(days - 1, 1)

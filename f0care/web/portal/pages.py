@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, render_template, session
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from dialogs.declaration import hint
 from dialogs.forms import web_program
@@ -18,6 +19,8 @@ from f0care.web.users import PhoneUser
 from models import portal_reads
 from models.records import PatientRef
 
+Redirect = Response  # a redirect (what `flask.redirect` returns)
+Page = tuple[str, int] | Redirect  # a rendered page and its status, or a redirect
 UNITS = {"vi": {"C": "°C", "/phut": "/phút"}, "en": {"C": "°C", "/phut": "/min"}}
 PATIENT_KEY = "portal_patient"  # the household member chosen
 REGISTERING_KEY = "portal_registering"  # the phone a web registration sent its code to
@@ -63,7 +66,7 @@ def page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
 
 def signed_in_phone() -> str | None:
     """The phone logged in to the portal (a staff member's session is not one)."""
-    user = current_user._get_current_object() if current_user else None  # noqa: SLF001
+    user = current_user._get_current_object() if current_user else None
     return user.phone if isinstance(user, PhoneUser) else None
 
 
@@ -99,7 +102,7 @@ def masked(phone: str) -> str:
 
 
 def unit_of(question: Question, label: str, lang: str) -> str:
-    """" (°C)" after a label that does not name its unit already."""
+    """The unit in brackets (" (°C)") after a label that that does not name it already."""
     unit = UNITS[lang].get(question.unit, question.unit)
     return f" ({unit})" if unit and unit not in label else ""
 

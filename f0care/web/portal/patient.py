@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request, session, url_for
+from flask import Blueprint, redirect, request, session, url_for
 
 from dialogs.forms import declaration_errors, web_value
 from dialogs.render import local_today
 from f0care.web import codes
 from f0care.web.auth import phone_required
 from f0care.web.portal import actions, history
-from models.portal_reads import live_patients
 from f0care.web.portal.forms import ChooseForm, CodeForm, PhoneForm, TodayForm
 from f0care.web.portal.pages import (
     PATIENT_KEY,
+    Page,
+    Redirect,
     chosen_patient,
     household,
     language,
@@ -23,6 +24,7 @@ from f0care.web.portal.pages import (
     sign_in,
     sign_out,
 )
+from models.portal_reads import live_patients
 
 LOGIN_PHONE_KEY = "portal_login_phone"
 PURPOSE = "patient"  # the login codes' purpose (staff codes are another)
@@ -31,7 +33,7 @@ bp = Blueprint("portal_patient", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> tuple[str, int] | Response:
+def login() -> Page:
     rt = runtime()
     phone_form, code_form = PhoneForm(), CodeForm()
     waiting = session.get(LOGIN_PHONE_KEY)
@@ -43,8 +45,9 @@ def login() -> tuple[str, int] | Response:
             sign_in(waiting)
             return redirect(url_for("portal_patient.choose"), 303)
         problem = t_key(checked.outcome.value)
-        return page("portal/login_code.html", form=code_form, phone=masked(waiting), problem=problem,
-                    left=checked.tries_left)
+        return page(
+            "portal/login_code.html", form=code_form, phone=masked(waiting), problem=problem, left=checked.tries_left
+        )
     if not phone_form.validate_on_submit():
         return page("portal/login.html", form=phone_form, problem="")
     phone = actions.phone_of(rt.program, phone_form.phone.data or "")
@@ -57,7 +60,7 @@ def login() -> tuple[str, int] | Response:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> Redirect:
     ChooseForm().validate_on_submit()
     sign_out()
     return redirect(url_for("portal_public.home"), 303)
@@ -65,7 +68,7 @@ def logout() -> Response:
 
 @bp.route("/choose", methods=["GET", "POST"])
 @phone_required
-def choose() -> tuple[str, int] | Response:
+def choose() -> Page:
     patients = household()
     form = ChooseForm()
     if form.validate_on_submit():
@@ -81,7 +84,7 @@ def choose() -> tuple[str, int] | Response:
 
 @bp.route("/today", methods=["GET", "POST"])
 @phone_required
-def today() -> tuple[str, int] | Response:
+def today() -> Page:
     patient = chosen_patient(household())
     if patient is None:
         return redirect(url_for("portal_patient.choose"), 303)
@@ -103,7 +106,7 @@ def today() -> tuple[str, int] | Response:
 
 @bp.get("/history")
 @phone_required
-def history_page() -> tuple[str, int] | Response:
+def history_page() -> Page:
     patient = chosen_patient(household())
     if patient is None:
         return redirect(url_for("portal_patient.choose"), 303)
@@ -111,7 +114,6 @@ def history_page() -> tuple[str, int] | Response:
     today_ = local_today(rt.clock(), rt.program.timezone)
     period = history.period_of(rt, patient, today_)
     return page("portal/history.html", patient=patient, period=period)
-
 
 
 def t_key(outcome: str) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request, session, url_for
+from flask import Blueprint, redirect, request, session, url_for
 
 from dialogs.forms import registration_answers, registration_errors
 from dialogs.state import Context
 from f0care.web.portal import actions
 from f0care.web.portal.forms import CodeForm, RegisterForm
-from f0care.web.portal.pages import REGISTERING_KEY, language, masked, page, program, runtime, sign_in
+from f0care.web.portal.pages import REGISTERING_KEY, Page, language, masked, page, program, runtime, sign_in
 
 REGISTER_MESSAGES = 8  # `DK` and seven answers
 
@@ -33,7 +33,7 @@ def _areas() -> tuple[str, ...]:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> tuple[str, int] | Response:
+def register() -> Page:
     form = RegisterForm()
     if not form.validate_on_submit():
         return page("portal/register.html", form=form, errors={}, areas=_areas(), problem="")
@@ -54,7 +54,7 @@ def register() -> tuple[str, int] | Response:
 
 
 @bp.route("/register/verify", methods=["GET", "POST"])
-def verify() -> tuple[str, int] | Response:
+def verify() -> Page:
     rt = runtime()
     phone = session.get(REGISTERING_KEY)
     if not phone or not actions.awaiting_code(rt, phone):
@@ -72,8 +72,8 @@ def verify() -> tuple[str, int] | Response:
         if actions.awaiting_code(rt, phone):
             return page("portal/verify.html", form=form, phone=masked(phone), problem=outcome.reply)
         session.pop(REGISTERING_KEY, None)  # too many tries, or already registered: the reply says which
-        return page("portal/register.html", form=RegisterForm(formdata=None), errors={}, areas=_areas(),
-                    problem=outcome.reply)
+        return page(
+            "portal/register.html", form=RegisterForm(formdata=None), errors={}, areas=_areas(), problem=outcome.reply
+        )
     sign_in(phone, outcome.code)  # the code proved the phone: a session for its patients
     return page("portal/registered.html", reply=outcome.reply, code=outcome.code)
-
