@@ -21,31 +21,31 @@ PAGE_LIMIT = 50 * 1024
 
 
 @pytest.fixture
-def browser(client: FlaskClient) -> Browser:
+def visitor(client: FlaskClient) -> Browser:
     return Browser(client)
 
 
-def _registered(browser: Browser, sender: RecordingSender, phone: str, name: str = "Nguyễn Văn An") -> str:
+def _registered(visitor: Browser, sender: RecordingSender, phone: str, name: str = "Nguyễn Văn An") -> str:
     """Register by web up to the station's queue; the patient code."""
-    browser.register(phone, name=name)
-    page = text_of(browser.submit("/register/verify", {"code": last_code(sender, phone)}))
+    visitor.register(phone, name=name)
+    page = text_of(visitor.submit("/register/verify", {"code": last_code(sender, phone)}))
     return code_in(page.replace("mã ", "ma "))
 
 
-def _accepted(browser: Browser, sender: RecordingSender, phone: Callable[[str], Phone], number: str) -> str:
-    code = _registered(browser, sender, number)
+def _accepted(visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], number: str) -> str:
+    code = _registered(visitor, sender, number)
     phone(DOCTOR).send(f"DUYET {code}")
     return code
 
 
 def test_a_web_registration_is_the_sms_registration_with_its_code_and_the_stations_request(
-    browser: Browser, sender: RecordingSender, db: Engine
+    visitor: Browser, sender: RecordingSender, db: Engine
 ) -> None:
-    page = browser.register(MOTHER, risks=["chronic", "unvaccinated"], symptoms="yes")
+    page = visitor.register(MOTHER, risks=["chronic", "unvaccinated"], symptoms="yes")
     assert "/register/verify" in page.request.path
     assert "Mã 6 số đã được gửi" in text_of(page)
     code_sms = sender.sent[MOTHER][-1]
-    page = browser.submit("/register/verify", {"code": last_code(sender, MOTHER)})
+    page = visitor.submit("/register/verify", {"code": last_code(sender, MOTHER)})
     assert page.status_code == 200
     with Session(db) as session:
         patient = session.exec(select(Patient)).one()
@@ -60,15 +60,15 @@ def test_a_web_registration_is_the_sms_registration_with_its_code_and_the_statio
 
 
 def test_a_relative_registers_another_number_and_the_code_goes_to_that_number(
-    browser: Browser, sender: RecordingSender
+    visitor: Browser, sender: RecordingSender
 ) -> None:
-    browser.register(NEIGHBOUR, name="Trần Thị Bình")
+    visitor.register(NEIGHBOUR, name="Trần Thị Bình")
     assert last_code(sender, NEIGHBOUR)
     assert MOTHER not in sender.sent
 
 
-def test_each_refused_answer_gets_the_sms_dialogs_own_message_with_diacritics(browser: Browser) -> None:
-    page = text_of(browser.register("123", name="A1", dob="abc", area="xyz", test_date="zz", symptoms=""))
+def test_each_refused_answer_gets_the_sms_dialogs_own_message_with_diacritics(visitor: Browser) -> None:
+    page = text_of(visitor.register("123", name="A1", dob="abc", area="xyz", test_date="zz", symptoms=""))
     assert "Chưa hiểu ngày sinh" in page
     assert 'Không tìm thấy "xyz"' in page
     assert '"123" không phải số di động' in page
@@ -78,14 +78,14 @@ def test_each_refused_answer_gets_the_sms_dialogs_own_message_with_diacritics(br
 
 
 def test_a_wrong_code_says_how_many_tries_are_left_and_the_registration_still_waits(
-    browser: Browser, sender: RecordingSender
+    visitor: Browser, sender: RecordingSender
 ) -> None:
-    browser.register(MOTHER)
+    visitor.register(MOTHER)
     right = last_code(sender, MOTHER)
     wrong = "000000" if right != "000000" else "111111"
-    page = text_of(browser.submit("/register/verify", {"code": wrong}))
+    page = text_of(visitor.submit("/register/verify", {"code": wrong}))
     assert "Con 4 lan thu" in page or "Còn 4 lần thử" in page
-    page = text_of(browser.submit("/register/verify", {"code": right}))
+    page = text_of(visitor.submit("/register/verify", {"code": right}))
     assert "Đã đăng ký" in page
 
 
@@ -97,9 +97,9 @@ def test_a_post_without_the_csrf_token_is_refused(client: FlaskClient, sender: R
 
 
 def test_login_by_code_then_a_red_web_answer_alerts_the_station_and_shows_in_history(
-    browser: Browser, sender: RecordingSender, phone: Callable[[str], Phone], client: FlaskClient, db: Engine
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], client: FlaskClient, db: Engine
 ) -> None:
-    code = _accepted(browser, sender, phone, MOTHER)
+    code = _accepted(visitor, sender, phone, MOTHER)
     other = Browser(client.application.test_client())
     assert other.get("/today").status_code == 302
     other.login(MOTHER, sender)
@@ -122,29 +122,29 @@ def test_login_by_code_then_a_red_web_answer_alerts_the_station_and_shows_in_his
 
 
 def test_web_and_sms_declarations_are_one_record(
-    browser: Browser, sender: RecordingSender, phone: Callable[[str], Phone], clock: Clock
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], clock: Clock
 ) -> None:
-    _accepted(browser, sender, phone, MOTHER)
-    browser.declare(spo2="98", temperature="37,5")
+    _accepted(visitor, sender, phone, MOTHER)
+    visitor.declare(spo2="98", temperature="37,5")
     reply = phone(MOTHER).send("LS")
     assert "98" in reply
     assert "37.5" in reply
 
 
 def test_a_wrong_value_on_the_daily_form_gets_the_sms_reply_and_nothing_is_recorded(
-    browser: Browser, sender: RecordingSender, phone: Callable[[str], Phone], db: Engine
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], db: Engine
 ) -> None:
-    _accepted(browser, sender, phone, MOTHER)
-    page = text_of(browser.declare(spo2="150"))
+    _accepted(visitor, sender, phone, MOTHER)
+    page = text_of(visitor.declare(spo2="150"))
     assert '"150" chưa đúng. (70-100, K nếu không có máy đo)' in page
     with Session(db) as session:
         assert session.exec(select(Declaration)).first() is None
 
 
 def test_a_phone_sees_only_its_own_patients(
-    browser: Browser, sender: RecordingSender, phone: Callable[[str], Phone], client: FlaskClient
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], client: FlaskClient
 ) -> None:
-    mine = _accepted(browser, sender, phone, MOTHER)
+    mine = _accepted(visitor, sender, phone, MOTHER)
     neighbour = Browser(client.application.test_client())
     theirs = _accepted(neighbour, sender, phone, NEIGHBOUR)
     neighbour.login(NEIGHBOUR, sender)
@@ -155,19 +155,19 @@ def test_a_phone_sees_only_its_own_patients(
     assert mine not in neighbour.get("/choose").get_data(as_text=True)
 
 
-def test_an_unknown_number_gets_the_same_login_page_and_no_code(browser: Browser, sender: RecordingSender) -> None:
-    page = text_of(browser.submit("/login", {"phone": "0933444555"}))
-    assert "Nếu số này đã đăng ký" in page
+def test_an_unknown_number_gets_the_same_login_page_and_no_code(visitor: Browser, sender: RecordingSender) -> None:
+    page = text_of(visitor.submit("/login", {"phone": "0933444555"}))
+    assert "một mã 6 số vừa được gửi" in page
     assert not sender.sent
 
 
 @pytest.mark.parametrize("path", ["/", "/register", "/login", "/guidance", "/today", "/history", "/choose"])
 def test_every_portal_page_is_under_50_kb_and_its_own_css_only(
-    path: str, browser: Browser, sender: RecordingSender, phone: Callable[[str], Phone]
+    path: str, visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone]
 ) -> None:
-    _accepted(browser, sender, phone, MOTHER)
-    browser.declare()
-    response = browser.get(path)
+    _accepted(visitor, sender, phone, MOTHER)
+    visitor.declare()
+    response = visitor.get(path)
     body = response.get_data(as_text=True)
     assert response.status_code in (200, 303)
     assert len(response.get_data()) < PAGE_LIMIT

@@ -66,7 +66,7 @@ class Browser:
 
     def login(self, phone: str, sender: RecordingSender) -> TestResponse:
         self.submit("/login", {"phone": phone})
-        return self.submit("/login", {"code": last_code(sender, phone)})
+        return self.submit("/login", {"phone": phone, "code": last_code(sender, phone)})
 
     def declare(self, **values: str | Sequence[str]) -> TestResponse:
         answers: dict[str, str | Sequence[str]] = {

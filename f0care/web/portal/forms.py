@@ -22,16 +22,10 @@ class RegisterForm(FlaskForm):  # type: ignore[misc]
 
 
 class CodeForm(FlaskForm):  # type: ignore[misc]
-    """`/register/verify` and the second step of `/login`: the 6-digit code sent by SMS."""
+    """`/register/verify`: the 6-digit code sent by SMS to the registered phone."""
 
     code = StringField()
     resend = SubmitField()
-
-
-class PhoneForm(FlaskForm):  # type: ignore[misc]
-    """`/login`: the mobile number a code goes to."""
-
-    phone = StringField()
 
 
 class ChooseForm(FlaskForm):  # type: ignore[misc]

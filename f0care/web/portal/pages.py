@@ -45,23 +45,23 @@ def language() -> str:
     return i18n.language()
 
 
+def page_values() -> dict[str, Any]:
+    """What every portal template gets: the portal's words in the page language, the program, the helpers."""
+    lang = language()
+    return {
+        "t": words(lang),
+        "lang": lang,
+        "program": program(),
+        "signed_in": signed_in_phone() is not None,
+        "unit_of": lambda q, label: unit_of(q, label, lang),
+        "hint_of": lambda q: hint(q, program().texts(lang)),
+        "sign_label": lambda q, digit: sign_label(q, digit, lang),
+    }
+
+
 def page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
     """A portal page in the visitor's language."""
-    lang = language()
-    other = "en" if lang == "vi" else "vi"
-    body = render_template(
-        template,
-        t=words(lang),
-        lang=lang,
-        other_lang=other,
-        program=program(),
-        signed_in=signed_in_phone() is not None,
-        unit_of=lambda q, label: unit_of(q, label, lang),
-        hint_of=lambda q: hint(q, program().texts(lang)),
-        sign_label=lambda q, digit: sign_label(q, digit, lang),
-        **values,
-    )
-    return body, status
+    return render_template(template, **page_values(), **values), status
 
 
 def signed_in_phone() -> str | None:

@@ -6,10 +6,10 @@ from flask import Blueprint, redirect, request, session, url_for
 
 from dialogs.forms import declaration_errors, web_value
 from dialogs.render import local_today
-from f0care.web import codes
+from f0care.web.login import login_step
 from f0care.web.auth import phone_required
 from f0care.web.portal import actions, history
-from f0care.web.portal.forms import ChooseForm, CodeForm, PhoneForm, TodayForm
+from f0care.web.portal.forms import ChooseForm, TodayForm
 from f0care.web.portal.pages import (
     PATIENT_KEY,
     Page,
@@ -17,16 +17,15 @@ from f0care.web.portal.pages import (
     chosen_patient,
     household,
     language,
-    masked,
     page,
+    page_values,
     program,
     runtime,
     sign_in,
     sign_out,
 )
-from models.portal_reads import live_patients
+from models.portal_reads import patients_on_phone
 
-LOGIN_PHONE_KEY = "portal_login_phone"
 PURPOSE = "patient"  # the login codes' purpose (staff codes are another)
 
 bp = Blueprint("portal_patient", __name__)
@@ -34,29 +33,17 @@ bp = Blueprint("portal_patient", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Page:
-    rt = runtime()
-    phone_form, code_form = PhoneForm(), CodeForm()
-    waiting = session.get(LOGIN_PHONE_KEY)
-    if request.method == "POST" and "code" in request.form and waiting:
-        if not code_form.validate_on_submit():
-            return page("portal/login_code.html", 400, form=code_form, phone=masked(waiting), problem="")
-        checked = codes.check_code(rt, waiting, PURPOSE, code_form.code.data or "")
-        if checked.ok:
-            sign_in(waiting)
-            return redirect(url_for("portal_patient.choose"), 303)
-        problem = t_key(checked.outcome.value)
-        return page(
-            "portal/login_code.html", form=code_form, phone=masked(waiting), problem=problem, left=checked.tries_left
-        )
-    if not phone_form.validate_on_submit():
-        return page("portal/login.html", form=phone_form, problem="")
-    phone = actions.phone_of(rt.program, phone_form.phone.data or "")
-    if phone is None:
-        return page("portal/login.html", form=phone_form, problem="login_phone_invalid")
-    if live_patients(rt.db, phone):  # an unknown number gets the same page: numbers cannot be probed
-        codes.send_code(rt, phone, PURPOSE, language())
-    session[LOGIN_PHONE_KEY] = phone
-    return page("portal/login_code.html", form=CodeForm(formdata=None), phone=masked(phone), problem="")
+    """`phone`, then `code` (the foundation's two-step login by SMS code, purpose "patient")."""
+    step = login_step(PURPOSE, _has_patients, template="portal/login.html", **page_values())
+    if step.phone is None:
+        return step.page or "", 200
+    sign_in(step.phone)
+    return redirect(url_for("portal_patient.choose"), 303)
+
+
+def _has_patients(phone: str) -> bool:
+    """Only a phone with patients gets a code (an unknown number gets the same page: nothing to probe)."""
+    return bool(patients_on_phone(runtime().db, phone))
 
 
 @bp.post("/logout")
@@ -114,8 +101,3 @@ def history_page() -> Page:
     today_ = local_today(rt.clock(), rt.program.timezone)
     period = history.period_of(rt, patient, today_)
     return page("portal/history.html", patient=patient, period=period)
-
-
-def t_key(outcome: str) -> str:
-    """The page word for a code that did not work."""
-    return {"wrong": "code_wrong_left", "expired": "code_expired"}.get(outcome, "code_locked")

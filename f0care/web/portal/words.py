@@ -72,11 +72,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "Enter the registered mobile number. A 6-digit code will be sent by SMS.",
     ),
     "f_login_phone": ("Số di động", "Mobile number"),
-    "login_code_sent": (
-        "Nếu số này đã đăng ký, một mã 6 số vừa được gửi. Mã có hiệu lực 10 phút.",
-        "If this number is registered, a 6-digit code was just sent. It is valid for 10 minutes.",
-    ),
-    "login_failed": ("Mã không đúng hoặc đã hết hạn.", "The code is wrong or has expired."),
     "choose": ("Chọn người bệnh", "Choose the patient"),
     "no_patients": (
         "Số này chưa có người bệnh đang theo dõi.",
@@ -119,8 +114,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign_3": ("Không ăn uống được, nôn", "Cannot eat or drink, vomiting"),
     "sign_4": ("Ho, mệt, tiêu chảy, mất vị giác/khứu giác", "Cough, tiredness, diarrhoea, loss of taste or smell"),
     "skip": ("Bỏ qua đến nội dung", "Skip to content"),
-    "login_phone_invalid": ("Số di động không hợp lệ. VD: 0912 345 678", "Not a mobile number. e.g. 0912 345 678"),
-    "code_wrong_left": ("Mã không đúng. Còn {left} lần thử.", "Wrong code. {left} tries left."),
 }
 LANGUAGES = ("vi", "en")
 
