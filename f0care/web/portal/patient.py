@@ -6,8 +6,8 @@ from flask import Blueprint, redirect, request, session, url_for
 
 from dialogs.forms import declaration_errors, web_value
 from dialogs.render import local_today
-from f0care.web.login import login_step
 from f0care.web.auth import phone_required
+from f0care.web.login import login_step
 from f0care.web.portal import actions, history
 from f0care.web.portal.forms import ChooseForm, TodayForm
 from f0care.web.portal.pages import (
