@@ -116,6 +116,12 @@ def declaration_errors(values: Mapping[str, str], questions: Sequence[Question],
     return errors
 
 
+def page_reply(message: str, ctx: Context, now: datetime) -> str:
+    """What the dialog answers `message` in `ctx` (a page's language, with diacritics): the SMS reply's
+    very words for a page. Pure: the service has recorded the message already; nothing here is applied."""
+    return _reply(engine.advance(Conversation(), message, ctx, now))
+
+
 def declaration_message(code: str, values: Mapping[str, str], questions: Sequence[Question]) -> str:
     """The one-SMS declaration (`K7M2Q 98 18 86 37.5 0 0`) of checked values, in the questions' order."""
     tokens = [show(parse_answer(q, values[q.key]).value) for q in questions]

@@ -29,7 +29,7 @@ def _registered(visitor: Browser, sender: RecordingSender, phone: str, name: str
     """Register by web up to the station's queue; the patient code."""
     visitor.register(phone, name=name)
     page = text_of(visitor.submit("/register/verify", {"code": last_code(sender, phone)}))
-    return code_in(page.replace("mã ", "ma "))
+    return code_in(page.replace("(mã ", "(ma "))
 
 
 def _accepted(visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], number: str) -> str:
@@ -53,6 +53,7 @@ def test_a_web_registration_is_the_sms_registration_with_its_code_and_the_statio
     assert (patient.status, patient.phone, patient.risk_factors) == ("pending", MOTHER, ["chronic", "unvaccinated"])
     assert patient.symptoms is True
     assert f'data-registered="{patient.code}"' in page.get_data(as_text=True)
+    assert "sẽ kiểm tra đăng ký của Nguyễn Văn An" in text_of(page)
     assert {m.channel for m in inbound} == {"web"}
     assert [m.body for m in inbound][:2] == ["DK", "Nguyễn Văn An"]
     assert all(f"DK moi {patient.code}" in sender.sent[staff][-1] for staff in TRAN_PHU_STAFF)
@@ -109,6 +110,7 @@ def test_login_by_code_then_a_red_web_answer_alerts_the_station_and_shows_in_his
     assert 'data-level="red"' in body
     assert 'href="tel:115"' in body
     assert "Trạm y tế đã được báo" in text_of(page)
+    assert f"{code}: dấu hiệu nguy hiểm: SpO2 thấp (93%)" in text_of(page)
     assert len(sender.sent[DOCTOR]) == before + 1
     assert code in sender.sent[DOCTOR][-1]
     with Session(db) as session:

@@ -38,8 +38,10 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Declared:
-    reply: str
-    declaration: LatestDeclaration | None
+    reply: str  # the service's SMS reply
+    declaration: LatestDeclaration | None  # None: nothing was recorded (the reply says why)
+    message: str  # the SMS the form became
+    at: datetime
 
 
 def phone_of(program: Program, typed: str) -> str | None:
@@ -100,4 +102,4 @@ def declare(runtime: Runtime, patient: PatientRef, values: Mapping[str, str]) ->
     now = runtime.clock()
     text = declaration_message(patient.code, values, runtime.program.questions)
     reply = _send(runtime, patient.phone, text, now)
-    return Declared(reply, portal_reads.latest_declaration(runtime.db, patient.id, now))
+    return Declared(reply, portal_reads.latest_declaration(runtime.db, patient.id, now), text, now)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, session, url_for
 
-from dialogs.forms import declaration_errors, web_value
+from dialogs.forms import declaration_errors, page_reply, web_value
 from dialogs.render import local_today
+from dialogs.state import Context
 from f0care.web.auth import phone_required
 from f0care.web.login import login_step
 from f0care.web.portal import actions, history
@@ -87,8 +88,13 @@ def today() -> Page:
     if not actions.within_budget(rt, patient.phone, 1):
         return page("portal/today.html", 429, form=form, patient=patient, values=values, errors={}, problem="too_many")
     declared = actions.declare(rt, patient, values)
+    reply = declared.reply
+    if declared.declaration is not None:  # the same answer in the page's language, with diacritics
+        live = tuple(p.view for p in household() if p.status in ("pending", "active"))
+        ctx = Context(program=program(), phone=patient.phone, language=language(), opted_out=False, patients=live)
+        reply = page_reply(declared.message, ctx, declared.at) or reply
     clinic = program().clinic(patient.clinic_id)
-    return page("portal/result.html", patient=patient, declared=declared, clinic=clinic)
+    return page("portal/result.html", patient=patient, declared=declared, reply=reply, clinic=clinic)
 
 
 @bp.get("/history")

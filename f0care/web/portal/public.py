@@ -9,6 +9,7 @@ from dialogs.state import Context
 from f0care.web.portal import actions
 from f0care.web.portal.forms import CodeForm, RegisterForm
 from f0care.web.portal.pages import REGISTERING_KEY, Page, language, masked, page, program, runtime, sign_in
+from models.portal_reads import live_patients
 
 REGISTER_MESSAGES = 8  # `DK` and seven answers
 
@@ -76,4 +77,16 @@ def verify() -> Page:
             "portal/register.html", form=RegisterForm(formdata=None), errors={}, areas=_areas(), problem=outcome.reply
         )
     sign_in(phone, outcome.code)  # the code proved the phone: a session for its patients
-    return page("portal/registered.html", reply=outcome.reply, code=outcome.code)
+    return page("portal/registered.html", reply=_submitted(phone, outcome.code) or outcome.reply, code=outcome.code)
+
+
+def _submitted(phone: str, code: str) -> str:
+    """The SMS dialog's "registration submitted" text in the page's language, with diacritics."""
+    for patient in live_patients(runtime().db, phone):
+        if patient.code == code:
+            clinic = program().clinic(patient.clinic_id)
+            texts = program().texts(language())
+            return texts(
+                "reg_submitted", clinic=clinic.name, name=patient.view.full_name, code=code, clinic_phone=clinic.phone
+            )
+    return ""
