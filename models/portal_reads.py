@@ -1,6 +1,7 @@
 """What the patient web portal reads: a phone's patients, their declarations, a conversation's state.
 
-Reads only (the portal writes through the application service, as every channel does).
+Reads only, on read-only connections (`models.db.reading`: on SQLite no writer lock is taken); the
+portal writes through the application service, as every channel does.
 """
 
 from __future__ import annotations
@@ -45,14 +46,14 @@ def conversation_state(db: Engine, phone: str) -> str:
 
 def live_patients(db: Engine, phone: str) -> list[PatientRef]:
     """The phone's pending and active patients, oldest first (as the SMS dialog sees them)."""
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         return SqlPatients(session).live_on_phone(phone)
 
 
 def patients_on_phone(db: Engine, phone: str) -> list[PatientRef]:
     """The phone's patients a portal session may open: live ones and those whose monitoring ended."""
     query = orm_select(Patient).where(Patient.phone == phone, col(Patient.status).in_(SHOWN)).order_by(col(Patient.id))
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         return [PatientRef(row.id, view_of(row)) for row in session.exec(query) if row.id is not None]
 
 
@@ -63,7 +64,7 @@ def days_of(db: Engine, patient: PatientRef, since: date) -> tuple[DaySummary, .
         .where(Declaration.patient_id == patient.id, Declaration.local_date >= since)
         .order_by(col(Declaration.started_at))
     )
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         return latest_per_day((patient.code, row) for row in session.exec(query)).get(patient.code, ())
 
 
@@ -75,7 +76,7 @@ def latest_declaration(db: Engine, patient_id: int, since: datetime) -> LatestDe
         .order_by(col(Declaration.updated_at).desc(), col(Declaration.id).desc())
         .limit(1)
     )
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         row = session.exec(query).first()
     if row is None:
         return None
