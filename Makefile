@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: install run test test-fast lint typecheck security pytest transcripts bench bench-smoke clean
+.PHONY: chromium install run test test-fast lint typecheck security pytest transcripts bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -42,7 +42,12 @@ PYTEST_ARGS ?=
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 PG_ENV = $(if $(filter undefined,$(origin F0CARE_TEST_POSTGRES_URL)),$(shell $(BIN)/python -m tests.support.databases --probe "$(PG_URL)"),)
 
-pytest: install
+# The browser tests (tests/browser) drive Debian's Chromium with Playwright: installed once, when missing.
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+pytest: install chromium
 	@F0CARE_TEST_POSTGRES_URL="$(or $(PG_ENV),$(F0CARE_TEST_POSTGRES_URL))" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck security pytest

@@ -6,8 +6,9 @@ import logging
 
 from flask import Flask, Response, jsonify
 
-from f0care import metrics, readiness
+from f0care import metrics, readiness, web
 from f0care.runtime import Runtime
+from f0care.web import staff
 from models.db import ping
 from sms_gateway import twilio_webhook
 from sms_gateway.inbound_rules import MAX_BODY_BYTES
@@ -24,6 +25,8 @@ def create_app(runtime: Runtime) -> Flask:
     )
 
     metrics.install(app, runtime)
+    web.install(app, runtime)
+    staff.install(app)
     readiness.install(app, runtime)
 
     @app.get("/healthz")

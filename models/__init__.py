@@ -1,3 +1,4 @@
 """SQLModel tables and the persistence code (no Flask, no twilio)."""
 
-from models import ops_tables  # noqa: F401  (registers the operators' tables with every use of the models)
+# Registers the operators' and the web console's tables with every use of the models.
+from models import ops_tables, web_tables  # noqa: F401

@@ -25,6 +25,17 @@ class ContactRow:
 
 
 @dataclass(frozen=True)
+class StaffNote:
+    """A staff command to keep in the audit: what, on which patient, by whom."""
+
+    action: str  # a dialogs.staff_context.Verb value
+    patient_code: str
+    by_name: str
+    by_phone: str
+    detail: str = ""  # the reason of a rejection, the days of an extension
+
+
+@dataclass(frozen=True)
 class PatientRef:
     """A patient the effects only read: its id, and the dialogs' view of it."""
 

@@ -22,13 +22,15 @@ from sqlmodel import Session
 
 from models.operations import record_action
 from models.tables import Alert, Declaration, Message, Patient, ScheduledSend
+from models.web_tables import StaffAction
 
 PATIENT: Table = Patient.__table__  # type: ignore[attr-defined]
 MESSAGE: Table = Message.__table__  # type: ignore[attr-defined]
 DECLARATION: Table = Declaration.__table__  # type: ignore[attr-defined]
 ALERT: Table = Alert.__table__  # type: ignore[attr-defined]
 SCHEDULED: Table = ScheduledSend.__table__  # type: ignore[attr-defined]
-RECORDS = (("message", MESSAGE), ("declaration", DECLARATION), ("alert", ALERT))
+STAFF_ACTION: Table = StaffAction.__table__  # type: ignore[attr-defined]
+RECORDS = (("message", MESSAGE), ("declaration", DECLARATION), ("alert", ALERT), ("staff_action", STAFF_ACTION))
 Progress = Callable[[int, int], None]  # (patients done, patients in all)
 
 
@@ -43,7 +45,7 @@ class RetentionPolicy:
 class PurgeReport:
     cutoff: datetime
     dry_run: bool
-    counts: dict[str, int] = field(default_factory=lambda: {"patient": 0, "message": 0, "declaration": 0, "alert": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {name: 0 for name in ("patient", *dict(RECORDS))})
     export: Path | None = None
 
 

@@ -18,8 +18,9 @@ from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSm
 from dialogs.limits import CodeUsage
 from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
-from models.records import ContactRow, PatientRef
+from models.records import ContactRow, PatientRef, StaffNote
 from models.repositories.alerts import SqlAlerts
+from models.repositories.audit import SqlAudit
 from models.repositories.budgets import SqlBudgets
 from models.repositories.contacts import SqlContacts
 from models.repositories.declarations import SqlDeclarations
@@ -90,6 +91,10 @@ class BudgetRepository(Protocol):
     ) -> int: ...
 
 
+class AuditRepository(Protocol):
+    def add(self, note: StaffNote, patient_id: int | None, channel: str, outcome: str, now: datetime) -> None: ...
+
+
 class Repositories(Protocol):
     """What the effect interpreter writes through."""
 
@@ -105,6 +110,8 @@ class Repositories(Protocol):
     def alerts(self) -> AlertRepository: ...
     @property
     def budgets(self) -> BudgetRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
 
 
 class UnitOfWork(Repositories, Protocol):
@@ -129,6 +136,7 @@ class SqlRepositories:
         self.declarations = SqlDeclarations(session)
         self.alerts = SqlAlerts(session)
         self.budgets = SqlBudgets(session)
+        self.audit = SqlAudit(session)
 
 
 class SqlUnitOfWork(SqlRepositories):

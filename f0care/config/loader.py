@@ -99,7 +99,12 @@ def _bare_program(config: Config) -> Program:
 
 
 def _clinic(clinic: ClinicConfig) -> Clinic:
-    staff = tuple(Staff(name=s.name, phone=s.phone, role=Role(s.role), clinic_id=clinic.id) for s in clinic.staff)
+    # District officers only read the web console: no SMS alerts, no SMS commands.
+    staff = tuple(
+        Staff(name=s.name, phone=s.phone, role=Role(s.role), clinic_id=clinic.id)
+        for s in clinic.staff
+        if s.role != "district"
+    )
     return Clinic(
         id=clinic.id,
         name=clinic.name,

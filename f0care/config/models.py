@@ -39,9 +39,13 @@ _CLINIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class StaffConfig(WithMobile):
-    """A doctor, nurse or supervisor of a clinic, who receives its alerts by SMS."""
+    """A doctor, nurse or supervisor of a clinic, who receives its alerts by SMS.
 
-    role: Literal["doctor", "nurse", "supervisor"]
+    `district`: a district health officer listed under a clinic of her district; she sees every
+    clinic with the same `district:` in the web console, gets no SMS alerts and sends no commands.
+    """
+
+    role: Literal["doctor", "nurse", "supervisor", "district"]
 
 
 class ClinicConfig(Model):
@@ -51,6 +55,7 @@ class ClinicConfig(Model):
     name: str = Field(min_length=1)
     phone: str
     areas: tuple[str, ...] = ()
+    district: str | None = None  # clinics with the same district are seen together by `district` staff
     staff: tuple[StaffConfig, ...] = Field(min_length=1)
 
     @field_validator("id")

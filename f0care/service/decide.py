@@ -21,7 +21,7 @@ from dialogs.program import Program, Staff
 from dialogs.render import CODE_FIRST, CODE_REST, local_now, local_today
 from dialogs.state import Context, Conversation, PatientView, State
 from models.apply import Applied
-from models.records import ContactRow, PatientRef, patient_view
+from models.records import ContactRow, PatientRef, StaffNote, patient_view
 from models.tables import Patient
 from models.uow import UnitOfWork
 
@@ -34,6 +34,7 @@ class Decision:
     known: Sequence[Patient | PatientRef] = ()
     contact: ContactRow | None = None  # saved after the effects (its conversation moved on)
     was_otp: bool = False  # the text may be a one-time code: not stored as typed
+    staff_note: StaffNote | None = None  # a staff command: kept in the audit with its answer
 
     @property
     def reply(self) -> str | None:
@@ -163,4 +164,6 @@ def _staff(uow: UnitOfWork, program: Program, staff: Staff, command: staff_dialo
         new_code=new_code(),
         target_patients=tuple(p.view for p in target),
     )
-    return Decision(staff_dialog.handle(command, ctx, now), [patient] if patient else [])
+    code = patient.code if patient else command.code
+    note = StaffNote(command.verb, code, staff.name, staff.phone, command.rest if command.verb != "register" else "")
+    return Decision(staff_dialog.handle(command, ctx, now), [patient] if patient else [], staff_note=note)

@@ -83,6 +83,8 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
             uow.messages.add_reply(
                 to_id=inbound_id, phone=phone, body=reply, channel=sms.channel, patient_id=patient_id, now=now
             )
+        if decision.staff_note is not None:
+            uow.audit.add(decision.staff_note, patient_id, sms.channel, reply or "", now)
         uow.commit()
     return Handled(applied.reply, tuple(applied.queued))
 

@@ -18,6 +18,7 @@ from f0care.runtime import Runtime, job_context
 from models.ops_tables import OperatorAction
 from models.retention import RetentionPolicy, purge
 from models.tables import Alert, Declaration, Message, Patient
+from models.web_tables import StaffAction
 from scheduler.runner import run_named
 from tests.integration.test_cli import SHIPPED, SHIPPED_DB
 from tests.support.fakes import Clock
@@ -58,14 +59,16 @@ def test_a_patient_closed_longer_ago_than_the_policy_is_exported_then_deleted(
     two_patients_one_discharged(runtime, phone, clock)
     policy = RetentionPolicy(days_after_close=90, export_dir=tmp_path / "exports", batch_size=1)
     kept = {model: count(runtime, model, ACTIVE) for model in (Message, Declaration, Alert)}
-    before = {model: count(runtime, model, CLOSED) for model in (Message, Declaration, Alert)}
+    before = {model: count(runtime, model, CLOSED) for model in (Message, Declaration, Alert, StaffAction)}
     assert before[Declaration] == 1
     assert before[Alert] == 1
     assert before[Message] >= 4
     assert purge(runtime.db, policy, clock() + timedelta(days=89)).counts["patient"] == 0  # not yet
 
     dry = purge(runtime.db, policy, clock() + timedelta(days=91), dry_run=True)
-    assert dry.counts == {"patient": 1, "message": before[Message], "declaration": 1, "alert": 1}
+    expected = {"patient": 1, "message": before[Message], "declaration": 1, "alert": 1}
+    assert dry.counts == {**expected, "staff_action": before[StaffAction]}  # the audit of OK and XONG goes too
+    assert before[StaffAction] >= 1
     assert dry.export is None
     assert count(runtime, Patient) == 2
 

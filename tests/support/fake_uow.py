@@ -20,7 +20,7 @@ from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSm
 from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
 from dialogs.text import segments
-from models.records import ContactRow, PatientRef, view_of
+from models.records import ContactRow, PatientRef, StaffNote, view_of
 from models.redact import redact
 from models.repositories.declarations import latest_per_day
 from models.repositories.patients import LIVE, new_patient
@@ -40,6 +40,7 @@ class Tables:
     messages: list[Message] = field(default_factory=list)
     declarations: list[Declaration] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    audit: list[tuple[StaffNote, int | None, str, str]] = field(default_factory=list)
     last_id: int = 0
 
     def new_id(self) -> int:
@@ -298,6 +299,14 @@ class FakeAlerts:
             alert.paged_at = now if paged else alert.paged_at
 
 
+class FakeAudit:
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+
+    def add(self, note: StaffNote, patient_id: int | None, channel: str, outcome: str, now: datetime) -> None:
+        self._tables.audit.append((note, patient_id, channel, outcome))
+
+
 class FakeUnitOfWork:
     """One transaction on a `FakeDatabase`: a working copy, written back by `commit()`."""
 
@@ -327,6 +336,7 @@ class FakeUnitOfWork:
         self.declarations = FakeDeclarations(working, self.db)
         self.alerts = FakeAlerts(working, self.db)
         self.budgets = FakeBudgets(working)
+        self.audit = FakeAudit(working)
 
 
 _CONFORMS: type[UnitOfWork] = FakeUnitOfWork  # mypy checks the fake against the protocol here

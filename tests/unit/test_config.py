@@ -248,7 +248,7 @@ MISTAKES = {
     ),
     "a clinic written as a plain value": (
         changed(("clinics[1]", "tyt-b")),
-        'clinics[1]: should be keys with values (id, name, phone, areas, staff), got "tyt-b"',
+        'clinics[1]: should be keys with values (id, name, phone, areas, district, staff), got "tyt-b"',
     ),
     "a missing required key": (
         changed(("clinics[1].name", DELETE)),
@@ -276,7 +276,7 @@ MISTAKES = {
     ),
     "an unknown staff role": (
         changed(("clinics[0].staff[0].role", "boss")),
-        "clinics[0].staff[0].role: should be 'doctor', 'nurse' or 'supervisor'",
+        "clinics[0].staff[0].role: should be 'doctor', 'nurse', 'supervisor' or 'district'",
     ),
     "an unknown time zone": (
         changed(("service.timezone", "Asia/Hai_Duong")),
