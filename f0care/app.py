@@ -8,7 +8,7 @@ from flask import Flask, Response, jsonify
 
 from f0care import metrics, readiness, web
 from f0care.runtime import Runtime
-from f0care.web import staff
+from f0care.web import portal, staff
 from models.db import ping
 from sms_gateway import twilio_webhook
 from sms_gateway.inbound_rules import MAX_BODY_BYTES
@@ -27,6 +27,7 @@ def create_app(runtime: Runtime) -> Flask:
     metrics.install(app, runtime)
     web.install(app, runtime)
     staff.install(app)
+    portal.install(app)
     readiness.install(app, runtime)
 
     @app.get("/healthz")
