@@ -7,7 +7,7 @@ Only the shape of the input is declared here; what an answer may be is the SMS d
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import StringField, SubmitField  # type: ignore[import-untyped]
 
 
 class RegisterForm(FlaskForm):  # type: ignore[misc]
