@@ -176,3 +176,80 @@ def test_every_portal_page_is_under_50_kb_and_its_own_css_only(
     assert "http://" not in body.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in body
     assert "<script" not in body
+
+
+def test_a_phone_registered_from_the_web_too_often_is_told_to_wait_and_no_more_code_goes_out(
+    visitor: Browser, sender: RecordingSender
+) -> None:
+    visitor.register(MOTHER)
+    visitor.register(MOTHER)
+    codes = len(sender.sent[MOTHER])
+    page = visitor.register(MOTHER)
+    assert page.status_code == 429
+    assert "Quá nhiều yêu cầu từ số này" in text_of(page)
+    assert len(sender.sent[MOTHER]) == codes
+
+
+def test_a_new_code_on_request_and_the_old_one_no_longer_works(visitor: Browser, sender: RecordingSender) -> None:
+    visitor.register(MOTHER)
+    old = last_code(sender, MOTHER)
+    visitor.submit("/register/verify", {"resend": "1"})
+    new = last_code(sender, MOTHER)
+    assert len(sender.sent[MOTHER]) == 2
+    if old != new:
+        assert "Đã đăng ký" not in text_of(visitor.submit("/register/verify", {"code": old}))
+    assert "Đã đăng ký" in text_of(visitor.submit("/register/verify", {"code": new}))
+
+
+def test_a_household_chooses_its_patient_and_reports_for_that_one(
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], db: Engine
+) -> None:
+    mother = _accepted(visitor, sender, phone, MOTHER)
+    child = _registered(visitor, sender, MOTHER, name="Nguyễn Văn Bé")
+    phone(DOCTOR).send(f"DUYET {child}")
+    visitor.login(MOTHER, sender)
+    choose = visitor.get("/choose").get_data(as_text=True)
+    assert f'data-patient="{mother}"' in choose
+    assert f'data-patient="{child}"' in choose
+    visitor.submit("/choose", {"patient": child})
+    assert "Nguyễn Văn Bé" in text_of(visitor.get("/today"))
+    visitor.declare()
+    with Session(db) as session:
+        (declaration,) = session.exec(select(Declaration)).all()
+        patient = session.exec(select(Patient).where(Patient.code == child)).one()
+    assert declaration.patient_id == patient.id
+
+
+def test_english_pages_with_the_english_advice(
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone]
+) -> None:
+    _accepted(visitor, sender, phone, MOTHER)
+    assert "Patient's full name" in text_of(visitor.get("/register?lang=en"))
+    page = text_of(visitor.declare(spo2="94"))
+    assert "The station has been alerted" in page
+    assert "low SpO2 (94%)" in page
+
+
+def test_the_home_page_says_how_to_register_by_web_sms_and_ussd_and_whom_to_call(visitor: Browser) -> None:
+    page = text_of(visitor.get("/"))
+    assert "gửi DK" in page
+    assert 'href="tel:115"' in page
+    assert "Tram Y te phuong Tran Phu: " in page
+    assert 'href="/guidance#topic-1"' in page
+
+
+def test_a_database_that_cannot_take_the_message_gets_a_plain_page_with_115(
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], db: Engine
+) -> None:
+    _accepted(visitor, sender, phone, MOTHER)
+    token_page = visitor.get("/today")
+    assert token_page.status_code == 200
+    with db.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE declaration RENAME TO declaration_away")
+    try:
+        page = visitor.declare()
+    finally:
+        with db.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE declaration_away RENAME TO declaration")
+    assert page.status_code == 503
+    assert "Cấp cứu: gọi 115" in text_of(page)

@@ -18,6 +18,7 @@ from f0care.web.portal.words import words
 from f0care.web.users import PhoneUser
 from models import portal_reads
 from models.records import PatientRef
+from sms_gateway.wire import NotStored
 
 Redirect = Response  # a redirect (what `flask.redirect` returns)
 Page = tuple[str, int] | Redirect  # a rendered page and its status, or a redirect
@@ -110,3 +111,8 @@ def unit_of(question: Question, label: str, lang: str) -> str:
 def sign_label(question: Question, digit: str, lang: str) -> str:
     """The words of a danger sign's digit (the default `signs` question), else the digit."""
     return words(lang)(f"sign_{digit}") if question.key == "signs" and digit in "1234" else digit
+
+
+def not_stored(_error: NotStored) -> tuple[str, int]:
+    """The database could not take the message: nothing was done; say so, with 115 (never a traceback)."""
+    return page("portal/problem.html", 503, problem="unavailable")

@@ -18,6 +18,7 @@ from f0care.web.portal.pages import (
     chosen_patient,
     household,
     language,
+    not_stored,
     page,
     page_values,
     program,
@@ -26,10 +27,12 @@ from f0care.web.portal.pages import (
     sign_out,
 )
 from models.portal_reads import patients_on_phone
+from sms_gateway.wire import NotStored
 
 PURPOSE = "patient"  # the login codes' purpose (staff codes are another)
 
 bp = Blueprint("portal_patient", __name__)
+bp.register_error_handler(NotStored, not_stored)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,8 +52,7 @@ def _has_patients(phone: str) -> bool:
 
 @bp.post("/logout")
 def logout() -> Redirect:
-    ChooseForm().validate_on_submit()
-    sign_out()
+    sign_out()  # the CSRF token was checked (every POST)
     return redirect(url_for("portal_public.home"), 303)
 
 

@@ -8,18 +8,21 @@ from dialogs.forms import registration_answers, registration_errors
 from dialogs.state import Context
 from f0care.web.portal import actions
 from f0care.web.portal.forms import CodeForm, RegisterForm
-from f0care.web.portal.pages import REGISTERING_KEY, Page, language, masked, page, program, runtime, sign_in
+from f0care.web.portal.pages import REGISTERING_KEY, Page, language, masked, not_stored, page, program, runtime, sign_in
 from models.portal_reads import live_patients
+from sms_gateway.wire import NotStored
 
 REGISTER_MESSAGES = 8  # `DK` and seven answers
 
 bp = Blueprint("portal_public", __name__)
+bp.register_error_handler(NotStored, not_stored)
 
 
 @bp.get("/")
 def home() -> tuple[str, int]:
     config = runtime().config
-    ussd = getattr(getattr(config, "ussd", None), "service_code", None)  # the USSD channel, when configured
+    ussd_config = getattr(config, "ussd", None)  # the USSD channel, when this build and config have it
+    ussd = getattr(ussd_config, "service_code", "") if getattr(ussd_config, "enabled", True) else ""
     number = config.gateway.twilio.from_number if config.gateway.provider == "twilio" else ""
     return page("portal/home.html", ussd=ussd or "", sms_number=number)
 
