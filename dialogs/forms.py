@@ -116,6 +116,17 @@ def declaration_errors(values: Mapping[str, str], questions: Sequence[Question],
     return errors
 
 
+def which_text(
+    reply: str, catalogues: Sequence[Texts], candidates: Sequence[tuple[str, Mapping[str, object]]]
+) -> tuple[str, Mapping[str, object]] | None:
+    """Which known text (key and values) an SMS reply is, in any of the languages given; None if none."""
+    for texts in catalogues:
+        for key, values in candidates:
+            if key in texts and on_page(texts(key, **values)) == reply:
+                return key, values
+    return None
+
+
 def page_reply(message: str, ctx: Context, now: datetime) -> str:
     """What the dialog answers `message` in `ctx` (a page's language, with diacritics): the SMS reply's
     very words for a page. Pure: the service has recorded the message already; nothing here is applied."""

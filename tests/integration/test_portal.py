@@ -85,7 +85,7 @@ def test_a_wrong_code_says_how_many_tries_are_left_and_the_registration_still_wa
     right = last_code(sender, MOTHER)
     wrong = "000000" if right != "000000" else "111111"
     page = text_of(visitor.submit("/register/verify", {"code": wrong}))
-    assert "Con 4 lan thu" in page or "Còn 4 lần thử" in page
+    assert "Mã không đúng. Còn 4 lần thử." in page
     page = text_of(visitor.submit("/register/verify", {"code": right}))
     assert "Đã đăng ký" in page
 

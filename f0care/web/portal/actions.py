@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dialogs.forms import declaration_message, on_page, registration_messages
+from dialogs import otp
+from dialogs.forms import declaration_message, on_page, registration_messages, which_text
 from dialogs.phones import normalize_phone
 from dialogs.program import Program
 from dialogs.state import State
@@ -27,6 +28,21 @@ RESEND = "GUI LAI"
 WINDOW = timedelta(minutes=10)
 
 
+# The answers to a typed code, each shown on the page in its own words (the SMS ones name SMS keywords).
+CODE_REPLIES: tuple[tuple[str, dict[str, object]], ...] = (
+    *(("otp_wrong", {"left": left}) for left in range(1, otp.MAX_TRIES)),
+    ("otp_expired", {}),
+    ("otp_failed", {}),
+    ("otp_format", {}),
+)
+PAGE_WORDS = {
+    "otp_wrong": "code_wrong",
+    "otp_expired": "code_expired",
+    "otp_failed": "reg_cancelled",
+    "otp_format": "code_format",
+}
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the service made of a web action: done or not, and its reply as a page shows it."""
@@ -34,6 +50,8 @@ class Outcome:
     ok: bool
     reply: str = ""
     code: str = ""  # the patient a registration created
+    word: str = ""  # the page's own words for the reply, when it is a known one (`PAGE_WORDS`)
+    values: dict[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +106,10 @@ def verify(runtime: Runtime, phone: str, code: str) -> Outcome:
     before = {p.code for p in portal_reads.live_patients(runtime.db, phone)}
     reply = _send(runtime, phone, code.strip(), runtime.clock())
     created = [p.code for p in portal_reads.live_patients(runtime.db, phone) if p.code not in before]
-    return Outcome(bool(created), reply, created[0] if created else "")
+    catalogues = [runtime.program.texts(lang) for lang in ("vi", "en")]
+    known = which_text(reply, catalogues, CODE_REPLIES)
+    word, values = (PAGE_WORDS[known[0]], dict(known[1])) if known else ("", None)
+    return Outcome(bool(created), reply, created[0] if created else "", word, values)
 
 
 def resend(runtime: Runtime, phone: str) -> Outcome:

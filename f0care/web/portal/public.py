@@ -9,6 +9,7 @@ from dialogs.state import Context
 from f0care.web.portal import actions
 from f0care.web.portal.forms import CodeForm, RegisterForm
 from f0care.web.portal.pages import REGISTERING_KEY, Page, language, masked, not_stored, page, program, runtime, sign_in
+from f0care.web.portal.words import words
 from models.portal_reads import live_patients
 from sms_gateway.wire import NotStored
 
@@ -69,15 +70,17 @@ def verify() -> Page:
     if not actions.within_budget(rt, phone, 1):
         return page("portal/verify.html", 429, form=form, phone=masked(phone), problem="too_many")
     if form.resend.data:
-        outcome = actions.resend(rt, phone)
-        return page("portal/verify.html", form=form, phone=masked(phone), problem=outcome.reply)
+        outcome = actions.resend(rt, phone)  # a new code: the page says so; else the reason (the limits)
+        return page("portal/verify.html", form=form, phone=masked(phone), problem="" if outcome.ok else outcome.reply)
+    t = words(language())
     outcome = actions.verify(rt, phone, form.code.data or "")
     if not outcome.ok:
+        problem = t(outcome.word, **(outcome.values or {})) if outcome.word else outcome.reply
         if actions.awaiting_code(rt, phone):
-            return page("portal/verify.html", form=form, phone=masked(phone), problem=outcome.reply)
+            return page("portal/verify.html", form=form, phone=masked(phone), problem=problem)
         session.pop(REGISTERING_KEY, None)  # too many tries, or already registered: the reply says which
         return page(
-            "portal/register.html", form=RegisterForm(formdata=None), errors={}, areas=_areas(), problem=outcome.reply
+            "portal/register.html", form=RegisterForm(formdata=None), errors={}, areas=_areas(), problem=problem
         )
     sign_in(phone, outcome.code)  # the code proved the phone: a session for its patients
     return page("portal/registered.html", reply=_submitted(phone, outcome.code) or outcome.reply, code=outcome.code)

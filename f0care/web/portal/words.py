@@ -113,6 +113,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign_2": ("Môi hoặc đầu ngón tím", "Blue lips or fingertips"),
     "sign_3": ("Không ăn uống được, nôn", "Cannot eat or drink, vomiting"),
     "sign_4": ("Ho, mệt, tiêu chảy, mất vị giác/khứu giác", "Cough, tiredness, diarrhoea, loss of taste or smell"),
+    "reg_cancelled": (
+        "Sai mã quá nhiều lần, đăng ký đã hủy. Hãy đăng ký lại.",
+        "Too many wrong codes: the registration is cancelled. Please register again.",
+    ),
+    "code_format": ("Hãy nhập mã 6 số đã nhận qua SMS.", "Enter the 6-digit code you received by SMS."),
     "skip": ("Bỏ qua đến nội dung", "Skip to content"),
 }
 LANGUAGES = ("vi", "en")
