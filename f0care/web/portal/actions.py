@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from dialogs import otp
 from dialogs.forms import declaration_message, on_page, registration_messages, which_text
-from dialogs.phones import normalize_phone
+from dialogs.phones import mask_phone, normalize_phone
 from dialogs.program import Program
 from dialogs.state import State
 from f0care.runtime import Runtime
@@ -115,7 +115,9 @@ def verify(runtime: Runtime, phone: str, code: str) -> Outcome:
 def resend(runtime: Runtime, phone: str) -> Outcome:
     """`GUI LAI`: a new code, within the dialog's limits."""
     reply = _send(runtime, phone, RESEND, runtime.clock())
-    return Outcome(awaiting_code(runtime, phone), reply)
+    catalogues = [runtime.program.texts(lang) for lang in ("vi", "en")]
+    sent = which_text(reply, catalogues, [("otp_sent", {"phone": mask_phone(phone)})]) is not None
+    return Outcome(sent, reply)
 
 
 def declare(runtime: Runtime, patient: PatientRef, values: Mapping[str, str]) -> Declared:
