@@ -7,6 +7,7 @@ patient reads them on her phone. Screenshots go to docs/screenshots/portal-*.png
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from models.portal_reads import live_patients
+from tests.conftest import T0
 from tests.support.browser import LiveServer
 from tests.support.processes import ROOT
 
@@ -68,12 +70,17 @@ def _login(page: Page, live: LiveServer, phone: str) -> None:
 
 
 def test_register_log_in_report_red_and_see_the_alert_history_and_guidance(page: Page, live: LiveServer) -> None:
+    live.clock.now = T0 - timedelta(days=3)  # registered three days ago, then a report a day by SMS
     page.goto(live.url("/"))
     expect(page.locator("a[href='tel:115']").first).to_be_visible()
     _shot(page, "home")
     code = _register(page, live, MOTHER, "Nguyễn Văn An", shot=True)
     assert f"DK moi {code}" in live.sms_to(DOCTOR)[-1]
     live.sms(DOCTOR, f"DUYET {code}")
+    for spo2 in ("98", "97", "96"):
+        live.sms(MOTHER, f"{spo2} 18 84 37.2 0 0")
+        live.clock.now += timedelta(days=1)
+    assert live.clock.now == T0
     page.context.clear_cookies()
     _login(page, live, MOTHER)
     page.fill("input[name=spo2]", "93")
@@ -91,7 +98,8 @@ def test_register_log_in_report_red_and_see_the_alert_history_and_guidance(page:
     alerts = live.sms_to(DOCTOR)[alerts_before:]
     assert any(code in text and "CANH BAO" in text.upper() for text in alerts), alerts
     page.goto(live.url("/history"))
-    expect(page.locator("tr[data-level=red]")).to_have_count(1)
+    expect(page.locator("tr[data-level=red]")).to_have_count(2)  # 96 by SMS, 93 on the web
+    expect(page.locator("tr[data-level=green]")).to_have_count(2)
     expect(page.locator("svg.chart")).to_be_visible()
     _shot(page, "history")
     page.goto(live.url("/guidance"))

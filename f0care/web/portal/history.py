@@ -35,24 +35,22 @@ class Period:
     chart: str  # inline SVG (SpO2)
 
 
-def bounds(patient: PatientRef, today: date) -> tuple[date, date]:
-    """From the positive test (or acceptance) to the end of monitoring, cut at today and at 30 days."""
+def bounds(patient: PatientRef, today: date, monitoring_days: int) -> tuple[date, date]:
+    """From the positive test to the end of monitoring (expected, while not yet set), at most 30 days."""
     view = patient.view
     start = view.positive_test_date or (view.decided_at.date() if view.decided_at else today)
-    end = view.monitor_until or today
-    last = min(end, today)
-    start = max(min(start, last), last - timedelta(days=MAX_DAYS - 1))
+    end = view.monitor_until or max(start + timedelta(days=monitoring_days - 1), today)
+    start = max(min(start, today), min(end, today) - timedelta(days=MAX_DAYS - 1))
     return start, end
 
 
 def period_of(runtime: Runtime, patient: PatientRef, today: date, chart_title: str = "SpO2") -> Period:
     """The patient's days, each with its latest complete declaration (as `LS` shows a day)."""
-    start, end = bounds(patient, today)
-    last = min(end, today)
+    start, end = bounds(patient, today, runtime.program.monitoring_days)
     found = {s.day: s for s in portal_reads.days_of(runtime.db, patient, start)}
-    span = [start + timedelta(days=i) for i in range((last - start).days + 1)]
-    days = tuple(Day(d, found.get(d)) for d in reversed(span))
-    return Period(start, end, days, _chart(runtime, span, found, chart_title))
+    period = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    days = tuple(Day(d, found.get(d)) for d in reversed(period) if d <= today)  # the table: up to today
+    return Period(start, end, days, _chart(runtime, period[:MAX_DAYS], found, chart_title))
 
 
 def _chart(runtime: Runtime, span: list[date], found: dict[date, DaySummary], title: str) -> str:
