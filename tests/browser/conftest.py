@@ -22,11 +22,14 @@ from tests.support.browser import LAUNCH_ARGS, LiveServer, live_server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every browser test is also an end-to-end test (`make test-fast` skips them)."""
+    """Every browser test is also an end-to-end test (`make test-fast` skips them), and runs last:
+    pytest-playwright's session keeps an asyncio loop running in the main thread, so a test after it
+    that runs its own loop (the Twilio stub's clients) would fail with "another loop is running"."""
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.e2e)
+    browser = [item for item in items if here in Path(str(item.fspath)).parents]
+    for item in browser:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = [item for item in items if item not in browser] + browser
 
 
 @pytest.fixture(scope="session")

@@ -29,11 +29,15 @@ WINDOW = timedelta(minutes=10)
 
 
 # The answers to a typed code, each shown on the page in its own words (the SMS ones name SMS keywords).
-CODE_REPLIES: tuple[tuple[str, dict[str, object]], ...] = (
-    *(("otp_wrong", {"left": left}) for left in range(1, otp.MAX_TRIES)),
-    ("otp_expired", {}),
-    ("otp_failed", {}),
-    ("otp_format", {}),
+def _known(key: str, **values: object) -> tuple[str, dict[str, object]]:
+    return key, values
+
+
+CODE_REPLIES = (
+    *(_known("otp_wrong", left=left) for left in range(1, otp.MAX_TRIES)),
+    _known("otp_expired"),
+    _known("otp_failed"),
+    _known("otp_format"),
 )
 PAGE_WORDS = {
     "otp_wrong": "code_wrong",
