@@ -14,6 +14,7 @@ TITLES = {
     "fanout": "2. Morning fan-out",
     "cost": "3. SMS cost",
     "scaling": "5. Scaling curve",
+    "console": "6. Staff console dashboard",
 }
 WEBHOOK_RATIO, WEBHOOK_P99_MS, ALERT_P99_S = 0.5, 50.0, 1.0
 FANOUT_RATIO, PEAK_MB, NORMAL_DAY_SEGMENTS = 1.25, 300.0, 2
@@ -197,8 +198,23 @@ def scaling(data: dict[str, Any], plot: Path) -> list[str]:
     return [*lines, "", *tail]
 
 
+def console(data: dict[str, Any]) -> list[str]:
+    lines = [
+        "| database | view | active patients | days of declarations | requests | p50 ms | p95 ms | max ms "
+        "| page KB | target (p95 ≤ 200 ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in data["runs"]:
+        lines.append(
+            f"| {run['db']} | {run['view']} | {fmt(run['patients'])} | {run['days']} | {run['requests']} "
+            f"| {fmt(run['p50_ms'])} | {fmt(run['p95_ms'])} | {fmt(run['max_ms'])} | {fmt(run['bytes'] / 1024, 0)} "
+            f"| {verdict(run['ok'])} |"
+        )
+    return lines
+
+
 def render(name: str, data: dict[str, Any], plot: Path) -> str:
-    body = {"webhook": webhook, "fanout": fanout, "cost": cost}.get(name)
+    body = {"webhook": webhook, "fanout": fanout, "cost": cost, "console": console}.get(name)
     lines = scaling(data, plot) if name == "scaling" else body(data) if body else []
     return "\n".join([f"### {TITLES[name]}", "", *header(data), *lines]).rstrip() + "\n"
 

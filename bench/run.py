@@ -25,8 +25,14 @@ from bench import loadgen, machine, report
 from bench.service import BenchError, postgres_base, postgres_problem
 from tests.support.processes import ROOT, ProcessError, install_signal_handlers
 
-NAMES = ("webhook", "fanout", "cost", "scaling")  # the alert latency (4) is measured inside "webhook"
-ALIASES = {"alert": "webhook", "alerts": "webhook", "throughput": "webhook", "fan-out": "fanout"}
+NAMES = ("webhook", "fanout", "cost", "scaling", "console")  # the alert latency (4) is measured inside "webhook"
+ALIASES = {
+    "alert": "webhook",
+    "alerts": "webhook",
+    "throughput": "webhook",
+    "fan-out": "fanout",
+    "dashboard": "console",
+}
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "benchmarks-scaling.png"
@@ -50,6 +56,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--senders", type=int, help="fan-out senders (default: 1 on SQLite, 2 on PostgreSQL)")
     p.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto", help="webhook load generator")
     p.add_argument("--scaling-sizes", help="scaling: patient counts, e.g. 1000,10000,100000")
+    p.add_argument("--console-patients", type=int, help="console: active patients (default 30000; smoke 300)")
     p.add_argument("--big", action="store_true", help="scaling: also the 1,000,000-patient fan-out")
     p.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; smoke: a temporary file)")
     p.add_argument("--workdir", type=Path, help="databases, request files and process logs (default: a temp dir)")
@@ -71,6 +78,7 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "workers": workers,
         "scaling_sizes": tuple(int(x) for x in (args.scaling_sizes or ("200" if smoke else SIZES)).split(",")),
         "big": args.big and not smoke,
+        "console_patients": args.console_patients or (300 if smoke else 30_000),
     }
 
 
@@ -162,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             "fanout": lambda: run_fanout(conf, dbs, workdir, args.senders),
             "cost": lambda: run_cost(conf, dbs, workdir),
             "scaling": lambda: run_scaling(conf, dbs, tool, workdir, args.senders, results, plot),
+            "console": lambda: run_console(conf, dbs, workdir),
         }
         for name in NAMES:
             if name not in only:
@@ -266,6 +275,17 @@ def run_scaling(
     from bench import scaling
 
     return scaling.run(conf, dbs, tool, workdir, senders, results, plot, log)
+
+
+def run_console(conf: dict[str, Any], dbs: list[str], workdir: Path) -> dict[str, Any]:
+    from bench import console
+
+    def one(db: str) -> list[dict[str, Any]]:
+        plan = console.ConsolePlan(db, conf["console_patients"], 7, 10 if conf["smoke"] else 200)
+        log(f"console: {db}, {plan.patients} patients, {plan.days} days of declarations, {plan.requests} requests")
+        return console.run(plan, workdir, log)
+
+    return {"runs": each_db(dbs, one, False)}
 
 
 if __name__ == "__main__":

@@ -26,7 +26,11 @@ class Contact(SQLModel, table=True):
 
 class Patient(SQLModel, table=True):
     # The fan-out pages through active patients by phone (keyset): equality on status, range and order on phone.
-    __table_args__ = (Index("ix_patient_status_phone", "status", "phone", "id"),)
+    # The staff console's line lists: a clinic's patients by status (and who needs a call), from the index alone.
+    __table_args__ = (
+        Index("ix_patient_status_phone", "status", "phone", "id"),
+        Index("ix_patient_clinic_status", "clinic_id", "status", "call_needed"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=8)
@@ -59,7 +63,11 @@ class Patient(SQLModel, table=True):
 class Declaration(SQLModel, table=True):
     """One daily declaration (several a day are kept; the latest is the day's status)."""
 
-    __table_args__ = (UniqueConstraint("patient_id", "started_at", name="uq_declaration_start"),)
+    # ix_declaration_day_patient: who declared on a day (and how), from the index alone (the line lists).
+    __table_args__ = (
+        UniqueConstraint("patient_id", "started_at", name="uq_declaration_start"),
+        Index("ix_declaration_day_patient", "local_date", "level", "patient_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)

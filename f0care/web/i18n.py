@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import request, session
+from flask import g, request, session
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
@@ -26,12 +26,14 @@ def add_strings(strings: Mapping[str, Mapping[str, str]]) -> None:
 
 def language() -> str:
     """The page language: `?lang=` (remembered in the session), else the session's, else Vietnamese."""
+    if "lang" in g:
+        return str(g.lang)
     asked = request.args.get("lang", "")
     if asked in LANGUAGES:
         session["lang"] = asked
-        return asked
     kept = session.get("lang", DEFAULT)
-    return kept if kept in LANGUAGES else DEFAULT
+    g.lang = kept if kept in LANGUAGES else DEFAULT
+    return str(g.lang)
 
 
 def t(key: str, **values: object) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.db import reading
 from models.tables import Alert, Contact, Declaration, Message, Patient
 from models.web_tables import StaffAction
 
@@ -63,7 +64,7 @@ class PatientRecord:
 
 def patient_record(db: Engine, code: str, clinic_ids: Collection[str]) -> PatientRecord | None:
     """The record of the patient `code`, or None when there is none in `clinic_ids`."""
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         found = _id(session, code, clinic_ids)
         patient = session.get(Patient, found) if found is not None else None
         if patient is None or patient.id is None:
@@ -144,5 +145,5 @@ def _actions(session: Session, pid: int) -> list[Event]:
 
 def in_scope(db: Engine, code: str, clinic_ids: Collection[str]) -> bool:
     """Whether the patient `code` belongs to one of `clinic_ids`."""
-    with Session(db) as session:
+    with reading(db) as conn, Session(bind=conn) as session:
         return _id(session, code, clinic_ids) is not None

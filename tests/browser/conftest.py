@@ -22,14 +22,14 @@ from tests.support.browser import LAUNCH_ARGS, LiveServer, live_server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every browser test is also an end-to-end test (`make test-fast` skips them), and runs last:
-    pytest-playwright's session keeps an asyncio loop running in the main thread, so a test after it
-    that runs its own loop (the Twilio stub's clients) would fail with "another loop is running"."""
+    """Browser tests are end-to-end tests (`make test-fast` skips them), and run last: Playwright's sync
+    API keeps its event loop running in the main thread until the session ends, and a later test
+    that runs an asyncio loop of its own (the HTTP stubs) would fail with "another loop is running"."""
     here = Path(__file__).parent
-    browser = [item for item in items if here in Path(str(item.fspath)).parents]
-    for item in browser:
+    mine = [item for item in items if here in Path(str(item.fspath)).parents]
+    for item in mine:
         item.add_marker(pytest.mark.e2e)
-    items[:] = [item for item in items if item not in browser] + browser
+    items[:] = [item for item in items if item not in mine] + mine
 
 
 @pytest.fixture(scope="session")

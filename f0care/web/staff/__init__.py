@@ -12,7 +12,7 @@ from f0care.web.auth import set_login_view
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 # Routes, registered on `bp` when imported (after `bp` exists).
-from f0care.web.staff import actions, dashboard, login, patient  # noqa: E402,F401  isort: skip
+from f0care.web.staff import actions, dashboard, login, operator, patient  # noqa: E402,F401  isort: skip
 
 
 def install(app: Flask) -> None:

@@ -11,7 +11,7 @@ from f0care.web.i18n import add_strings
 from f0care.web.staff import bp
 from models.repositories.linelists import LIST_NAMES, RedRow, line_lists
 
-ROWS_SHOWN = 100  # per list; the count above each list says how many in all
+ROWS_SHOWN = 50  # per list, the most urgent first; the count above each list says how many in all
 
 
 def paged(row: RedRow) -> str:
@@ -45,7 +45,7 @@ add_strings(
         "list_silent": {"vi": "Chưa khai báo hôm nay", "en": "Not reported today"},
         "list_pending": {"vi": "Chờ duyệt", "en": "Waiting for acceptance"},
         "list_ending": {"vi": "Kết thúc theo dõi hôm nay", "en": "Monitoring ends today"},
-        "list_stopped": {"vi": "Đã ngừng nhận tin (HUY)", "en": "Opted out"},
+        "list_stopped": {"vi": "Đã ngừng nhận tin", "en": "Opted out"},
         "list_undeliverable": {"vi": "Không nhận được SMS: cần gọi điện", "en": "SMS not delivered: call needed"},
         "col_code": {"vi": "Mã", "en": "Code"},
         "col_name": {"vi": "Họ tên", "en": "Name"},
@@ -64,7 +64,7 @@ add_strings(
         "hours": {"vi": "{n} giờ", "en": "{n} h"},
         "empty_list": {"vi": "Không có ai.", "en": "Nobody."},
         "more_rows": {"vi": "… và {n} người khác", "en": "… and {n} more"},
-        "two_days": {"vi": "2 ngày không khai", "en": "2 days silent"},
+        "two_days": {"vi": "≥ 2 ngày", "en": "2+ days"},
         "updated": {"vi": "Tự cập nhật mỗi phút. Lúc {time}.", "en": "Refreshes every minute. As of {time}."},
     }
 )

@@ -1,4 +1,5 @@
-"""The web console: one-time login codes (HMAC digests only) and the audit of staff actions.
+"""The web console: one-time login codes (HMAC digests only), the audit of staff actions, and two
+indexes that let the dashboard's line lists read a clinic's patients and a day's declarers from indexes alone.
 
 Revision ID: 0008_web_login
 Revises: 0007
@@ -51,9 +52,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_staff_action_patient_id", "staff_action", ["patient_id"], unique=False)
+    op.create_index("ix_patient_clinic_status", "patient", ["clinic_id", "status", "call_needed"], unique=False)
+    op.create_index("ix_declaration_day_patient", "declaration", ["local_date", "level", "patient_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_declaration_day_patient", table_name="declaration")
+    op.drop_index("ix_patient_clinic_status", table_name="patient")
     op.drop_index("ix_staff_action_patient_id", table_name="staff_action")
     op.drop_table("staff_action")
     op.drop_index("ix_login_code_phone", table_name="login_code")
