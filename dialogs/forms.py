@@ -38,6 +38,7 @@ REGISTRATION_FIELDS: tuple[tuple[str, State], ...] = (
 RISK_DIGITS = {name: digit for digit, name in RISK_MENU.items()}  # chronic -> 1, pregnant -> 2, unvaccinated -> 3
 YES_NO = {"yes": "1", "no": "0"}  # a web form's yes/no radio values, as the SMS answer
 _STEP_MARK = re.compile(r"\b\d+/\d+: ")  # "2/7: ", the SMS question number
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")  # what a browser's date picker sends
 
 
 def web_program(program: Program) -> Program:
@@ -60,6 +61,9 @@ def risks_answer(chosen: Sequence[str]) -> str:
 def registration_answers(form: Mapping[str, str], risks: Sequence[str]) -> dict[str, str]:
     """The registration form as the seven SMS answers, keyed by field name."""
     answers = {field: (form.get(field) or "").strip() for field, _state in REGISTRATION_FIELDS}
+    for field in ("dob", "test_date"):  # 2026-11-25 as the SMS dialog reads dates: 25/11/2026
+        iso = _ISO_DATE.fullmatch(answers[field])
+        answers[field] = f"{int(iso[3])}/{int(iso[2])}/{iso[1]}" if iso else answers[field]
     answers["symptoms"] = YES_NO.get(answers["symptoms"].lower(), answers["symptoms"])
     answers["risks"] = risks_answer(risks)
     return answers

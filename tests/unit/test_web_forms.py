@@ -108,3 +108,9 @@ def test_a_value_out_of_range_or_missing_gets_the_sms_reply_with_the_range(web: 
 
 def test_on_page_drops_only_the_sms_step_number() -> None:
     assert on_page("Chưa hiểu ngày. 5/7: Gửi hom nay") == "Chưa hiểu ngày. Gửi hom nay"
+
+
+def test_a_date_pickers_iso_dates_are_read_as_the_sms_dialog_reads_dates(web: Program) -> None:
+    answers = registration_answers({**FORM, "dob": "1980-03-15", "test_date": "2026-11-20"}, [])
+    assert (answers["dob"], answers["test_date"]) == ("15/3/1980", "20/11/2026")
+    assert registration_errors(answers, _ctx(web), NOW) == {}

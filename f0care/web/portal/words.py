@@ -45,7 +45,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "The confirmation code goes to this number. A relative may register the patient.",
     ),
     "f_test_date": ("Ngày có kết quả xét nghiệm dương tính", "Date of the positive test"),
-    "f_test_date_hint": ("VD: 25/11 hoặc hom nay", "e.g. 25/11 or today"),
+    "f_test_date_hint": ("VD: 25/11/2026, 25/11 hoặc hôm nay", "e.g. 25/11/2026, 25/11 or today"),
     "f_symptoms": ("Hiện có triệu chứng (sốt, ho, đau họng, mệt...)?", "Symptoms now (fever, cough, sore throat...)?"),
     "f_risks": ("Yếu tố nguy cơ (chọn nếu có)", "Risk factors (tick any)"),
     "risk_chronic": (
