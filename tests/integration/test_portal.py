@@ -262,3 +262,15 @@ def test_a_database_that_cannot_take_the_message_gets_a_plain_page_with_115(
             conn.exec_driver_sql("ALTER TABLE declaration_away RENAME TO declaration")
     assert page.status_code == 503
     assert "Cấp cứu: gọi 115" in text_of(page)
+
+
+def test_a_web_report_while_the_phone_is_in_the_middle_of_an_sms_dialog_is_still_a_report(
+    visitor: Browser, sender: RecordingSender, phone: Callable[[str], Phone], db: Engine
+) -> None:
+    code = _accepted(visitor, sender, phone, MOTHER)
+    phone(MOTHER).send("DK")  # registering a child by SMS: the name is asked
+    page = visitor.declare(spo2="93")
+    assert 'data-level="red"' in page.get_data(as_text=True)
+    assert code in sender.sent[DOCTOR][-1]
+    with Session(db) as session:
+        assert session.exec(select(Declaration)).one().level == "red"

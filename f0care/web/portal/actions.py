@@ -25,6 +25,7 @@ from sms_gateway.wire import InboundSms
 
 CHANNEL = "web"
 RESEND = "GUI LAI"
+CANCEL = "HUY"
 WINDOW = timedelta(minutes=10)
 
 
@@ -128,5 +129,9 @@ def declare(runtime: Runtime, patient: PatientRef, values: Mapping[str, str]) ->
     """The one-SMS declaration of `patient` from its phone; the declaration it recorded, if any."""
     now = runtime.clock()
     text = declaration_message(patient.code, values, runtime.program.questions)
+    if portal_reads.conversation_state(runtime.db, patient.phone) != State.IDLE.value:
+        # An SMS dialog in progress (a registration, "for whom?") would take the form as its answer:
+        # `HUY` ends it first (it never stops the messages), so the report is read as a report.
+        _send(runtime, patient.phone, CANCEL, now)
     reply = _send(runtime, patient.phone, text, now)
     return Declared(reply, portal_reads.latest_declaration(runtime.db, patient.id, now), text, now)
