@@ -83,6 +83,10 @@ class AreaIndex:
         close = list(dict.fromkeys(prefixed + [self._areas[i].name for r, i in scored if r >= SUGGEST_RATIO]))
         return AreaMatch(None, None, tuple(close[:limit]) if close else self._first(limit))
 
+    def names(self) -> tuple[str, ...]:
+        """Every area once, as first written in the config ("Tran Phu", not also "Phuong Tran Phu")."""
+        return tuple(a.name for a in self._areas)
+
     def _first(self, limit: int) -> tuple[str, ...]:
         """Return the first `limit` distinct area names, in config order."""
         return tuple(a.name for a in self._areas[:limit])

@@ -75,11 +75,11 @@ def on_phone(
     conv: Conversation, draft: RegistrationDraft, turn: Turn, ctx: Context, texts: Texts, now: datetime
 ) -> Step:
     text = turn.text
+    shown = fold(text.strip())[:20]
     if normalize(text).rstrip(".!") in HERE_WORDS:
         target = ctx.phone
     else:
         check = check_mobile(text, ctx.program.country)
-        shown = fold(text.strip())[:20]
         if check.problem == "not_mobile":
             return _ask(State.REG_PHONE, draft, now, texts("reg_phone_landline", text=shown))
         if check.problem is not None or check.e164 is None:

@@ -8,7 +8,7 @@ from flask import Flask, Response, jsonify
 
 from f0care import metrics, readiness, ussd, web
 from f0care.runtime import Runtime
-from f0care.web import staff
+from f0care.web import portal, staff
 from models.db import ping
 from sms_gateway import android_webhook, twilio_webhook
 from sms_gateway.inbound_rules import MAX_BODY_BYTES
@@ -36,6 +36,7 @@ def create_app(runtime: Runtime) -> Flask:
     metrics.install(app, runtime)
     web.install(app, runtime)
     staff.install(app)
+    portal.install(app)
     readiness.install(app, runtime)
 
     @app.get("/healthz")

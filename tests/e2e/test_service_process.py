@@ -38,7 +38,8 @@ DELIVERY_TIMEOUT = 10.0
 
 
 def clinic_staff(clinic_id: str) -> list[str]:
-    """The E.164 phones of a clinic's staff, as the service itself reads them from config.yaml."""
+    """The E.164 phones of a clinic's staff who get its SMS, as the service reads them from config.yaml
+    (a `district` officer only reads the web console)."""
     config = load_config(ROOT / "config.yaml", environ={})
     clinic = next(c for c in config.clinics if c.id == clinic_id)
     return [member.phone for member in clinic.staff if member.role != "district"]  # district: web only
