@@ -109,6 +109,12 @@ class _Reader:
     def rows(self, query: Any) -> Sequence[Any]:
         return self.conn.execute(query if self.limit is None else query.limit(self.limit)).all()
 
+    def counted(self, rows: Sequence[Any], where: Any) -> int:
+        """How many in all: the rows read, when fewer than the limit (no second query), else a count."""
+        if self.limit is None or len(rows) < self.limit:
+            return len(rows)
+        return self.count(where)
+
     def active(self) -> int:
         return self.count(self.patients("active"))
 
@@ -196,7 +202,7 @@ class _Reader:
     def pending(self) -> LineList[PendingRow]:
         where = self.patients("pending")
         rows = self.rows(select(*_COLUMNS, PATIENT.c.created_at).where(where).order_by(PATIENT.c.created_at))
-        return LineList("pending", self.count(where), tuple(self._pending(r) for r in rows))
+        return LineList("pending", self.counted(rows, where), tuple(self._pending(r) for r in rows))
 
     def _pending(self, r: Any) -> PendingRow:
         hours = int((self.now - r.created_at).total_seconds() // 3600)
@@ -206,7 +212,7 @@ class _Reader:
         where = and_(self.patients("active"), PATIENT.c.monitor_until == self.today)
         rows = self.rows(select(*_COLUMNS).where(where).order_by(PATIENT.c.id))
         made = tuple(EndingRow(**_line(r), monitor_until=self.today) for r in rows)
-        return LineList("ending", self.count(where), made)
+        return LineList("ending", self.counted(rows, where), made)
 
     def stopped(self) -> LineList[StoppedRow]:
         opted = select(CONTACT.c.phone).where(CONTACT.c.opted_out.is_(True))
@@ -214,9 +220,10 @@ class _Reader:
         query = select(*_COLUMNS, CONTACT.c.opted_out_at).join(CONTACT, CONTACT.c.phone == PATIENT.c.phone)
         rows = self.rows(query.where(where).order_by(PATIENT.c.id))
         made = tuple(StoppedRow(**_line(r), opted_out_at=r.opted_out_at) for r in rows)
-        return LineList("stopped", self.count(where), made)
+        return LineList("stopped", self.counted(rows, where), made)
 
     def undeliverable(self) -> LineList[UndeliverableRow]:
         where = and_(self.patients(*LIVE), PATIENT.c.call_needed.is_(True))
         rows = self.rows(select(*_COLUMNS).where(where).order_by(PATIENT.c.id))
-        return LineList("undeliverable", self.count(where), tuple(UndeliverableRow(**_line(r)) for r in rows))
+        made = tuple(UndeliverableRow(**_line(r)) for r in rows)
+        return LineList("undeliverable", self.counted(rows, where), made)
