@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from dialogs.render import local_today
@@ -175,16 +175,21 @@ class _Reader:
     def silent(self) -> LineList[SilentRow]:
         """Active patients without a declaration today; those silent since yesterday too come first.
 
-        One read of ids and a flag (each day's declarers hashed once), sorted here; details of those shown.
+        A count, then the first rows of each kind: only the rows shown leave the database.
         """
         where = and_(self.patients("active"), PATIENT.c.id.not_in(self.declared_on(self.today)))
-        spoke_yesterday = case((PATIENT.c.id.in_(self.declared_on(self.today - timedelta(days=1))), 1), else_=0)
-        flags = self.conn.execute(select(PATIENT.c.id, spoke_yesterday).where(where)).all()
-        ordered = sorted((flag, pid) for pid, flag in flags)
-        shown = [pid for _flag, pid in (ordered if self.limit is None else ordered[: self.limit])]
+        yesterday = PATIENT.c.id.in_(self.declared_on(self.today - timedelta(days=1)))
+        ids = select(PATIENT.c.id).order_by(PATIENT.c.id)
+        shown = list(self.conn.execute(self._limited(ids.where(where, ~yesterday), 0)).scalars())
+        if self.limit is None or len(shown) < self.limit:
+            shown += self.conn.execute(self._limited(ids.where(where, yesterday), len(shown))).scalars()
+        count = len(shown) if self.limit is not None and len(shown) < self.limit else self.count(where)
         found = self.details(shown, PATIENT.c.decided_at, PATIENT.c.created_at)
         last = self._last_declared(shown)
-        return LineList("silent", len(flags), tuple(self._silent(found[i], last.get(i)) for i in shown))
+        return LineList("silent", count, tuple(self._silent(found[i], last.get(i)) for i in shown))
+
+    def _limited(self, query: Any, taken: int) -> Any:
+        return query if self.limit is None else query.limit(self.limit - taken)
 
     def _last_declared(self, ids: list[int]) -> dict[int, date]:
         found: dict[int, date] = {}
