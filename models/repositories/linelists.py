@@ -57,6 +57,9 @@ ALERT = Alert.__table__  # type: ignore[attr-defined]
 CONTACT = Contact.__table__  # type: ignore[attr-defined]
 LIVE = ("pending", "active")
 CHUNK = 900  # ids per IN (...) when every row is asked for (exports)
+# "ORDER BY id + 0": with a LIMIT, PostgreSQL would walk the primary key in id order and filter every
+# patient of the service (40 ms at 30,000 when few match); "+ 0" makes it take the clinic's index and sort.
+BY_ID = PATIENT.c.id + 0
 _COLUMNS = (PATIENT.c.id, PATIENT.c.code, PATIENT.c.full_name, PATIENT.c.phone, PATIENT.c.clinic_id, PATIENT.c.status)
 
 
@@ -148,15 +151,12 @@ class _Reader:
         today = DECL.c.local_date == self.today
         query = select(DECL.c.patient_id, DECL.c.started_at, DECL.c.updated_at).where(today, DECL.c.level == "yellow")
         candidates = self.conn.execute(query).all()
-        ids = sorted({row.patient_id for row in candidates})
-        latest: dict[int, datetime] = {}
-        mine: set[int] = set()
-        for start in range(0, len(ids), CHUNK):  # a later declaration of the day (green, red) replaces a yellow one
-            chunk = ids[start : start + CHUNK]
-            query = select(DECL.c.patient_id, func.max(DECL.c.started_at)).where(today, DECL.c.patient_id.in_(chunk))
-            latest.update({row[0]: row[1] for row in self.conn.execute(query.group_by(DECL.c.patient_id)).all()})
-            where = and_(self.patients("active"), PATIENT.c.id.in_(chunk))
-            mine.update(self.conn.execute(select(PATIENT.c.id).where(where)).scalars())
+        yellow_ids = select(DECL.c.patient_id).where(today, DECL.c.level == "yellow")
+        # A later declaration of the day (green, red) replaces a yellow one.
+        query = select(DECL.c.patient_id, func.max(DECL.c.started_at)).where(today, DECL.c.patient_id.in_(yellow_ids))
+        latest = {row[0]: row[1] for row in self.conn.execute(query.group_by(DECL.c.patient_id)).all()}
+        where = and_(self.patients("active"), PATIENT.c.id.in_(yellow_ids))
+        mine = set(self.conn.execute(select(PATIENT.c.id).where(where)).scalars())
         yellow = [r for r in candidates if r.patient_id in mine and r.started_at == latest.get(r.patient_id)]
         yellow.sort(key=lambda row: (row.updated_at, row.patient_id), reverse=True)
         shown = [row for row in yellow][: self.limit] if self.limit is not None else yellow
@@ -179,7 +179,7 @@ class _Reader:
         """
         where = and_(self.patients("active"), PATIENT.c.id.not_in(self.declared_on(self.today)))
         yesterday = PATIENT.c.id.in_(self.declared_on(self.today - timedelta(days=1)))
-        ids = select(PATIENT.c.id).order_by(PATIENT.c.id)
+        ids = select(PATIENT.c.id).order_by(BY_ID)
         shown = list(self.conn.execute(self._limited(ids.where(where, ~yesterday), 0)).scalars())
         if self.limit is None or len(shown) < self.limit:
             shown += self.conn.execute(self._limited(ids.where(where, yesterday), len(shown))).scalars()
@@ -215,7 +215,7 @@ class _Reader:
 
     def ending(self) -> LineList[EndingRow]:
         where = and_(self.patients("active"), PATIENT.c.monitor_until == self.today)
-        rows = self.rows(select(*_COLUMNS).where(where).order_by(PATIENT.c.id))
+        rows = self.rows(select(*_COLUMNS).where(where).order_by(BY_ID))
         made = tuple(EndingRow(**_line(r), monitor_until=self.today) for r in rows)
         return LineList("ending", self.counted(rows, where), made)
 
@@ -223,12 +223,12 @@ class _Reader:
         opted = select(CONTACT.c.phone).where(CONTACT.c.opted_out.is_(True))
         where = and_(self.patients(*LIVE), PATIENT.c.phone.in_(opted))
         query = select(*_COLUMNS, CONTACT.c.opted_out_at).join(CONTACT, CONTACT.c.phone == PATIENT.c.phone)
-        rows = self.rows(query.where(where).order_by(PATIENT.c.id))
+        rows = self.rows(query.where(where).order_by(BY_ID))
         made = tuple(StoppedRow(**_line(r), opted_out_at=r.opted_out_at) for r in rows)
         return LineList("stopped", self.counted(rows, where), made)
 
     def undeliverable(self) -> LineList[UndeliverableRow]:
         where = and_(self.patients(*LIVE), PATIENT.c.call_needed.is_(True))
-        rows = self.rows(select(*_COLUMNS).where(where).order_by(PATIENT.c.id))
+        rows = self.rows(select(*_COLUMNS).where(where).order_by(BY_ID))
         made = tuple(UndeliverableRow(**_line(r)) for r in rows)
         return LineList("undeliverable", self.counted(rows, where), made)
