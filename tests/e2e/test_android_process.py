@@ -22,15 +22,14 @@ import requests
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
-from f0care.config import load_config
 from models.db import make_engine
 from models.tables import Message
 from tests.support import android_events
 from tests.support.android_events import WEBHOOK, Events
 from tests.support.android_stub import PASSWORD, USERNAME, AndroidStub, Sent
 from tests.support.databases import schema_database
-from tests.support.processes import ROOT, Processes, free_port
-from tests.support.service import start_serve, write_config
+from tests.support.processes import Processes, free_port
+from tests.support.service import sms_staff, start_serve, write_config
 
 pytestmark = pytest.mark.e2e
 
@@ -69,10 +68,6 @@ class Receipts:
             pass
 
 
-def clinic_staff(clinic_id: str) -> list[str]:
-    config = load_config(ROOT / "config.yaml", environ={})
-    return [member.phone for member in next(c for c in config.clinics if c.id == clinic_id).staff]
-
 
 class Phone:
     """The SIM's side: SMS in as signed events, what the service sent read from the phone's API."""
@@ -110,7 +105,7 @@ def stub() -> Iterator[AndroidStub]:
 def test_a_station_runs_the_daily_loop_entirely_on_a_local_sim(
     kind: str, stub: AndroidStub, procs: Processes, tmp_path: Path
 ) -> None:
-    staff = clinic_staff(CLINIC)
+    staff = sms_staff(CLINIC)
     assert DOCTOR in staff
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"

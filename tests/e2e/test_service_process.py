@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from f0care.config import load_config
-from tests.support.processes import ROOT, Proc, Processes, free_port
+from tests.support.processes import Proc, Processes, free_port
 from tests.support.service import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     SERVICE_NUMBER,
+    sms_staff,
     start_serve,
     twilio_gateway,
     write_config,
@@ -36,13 +36,6 @@ DOCTOR = "+84912000001"  # BS Lan, Tram Y te phuong Tran Phu
 CLINIC = "tyt-tran-phu"
 DELIVERY_TIMEOUT = 10.0
 
-
-def clinic_staff(clinic_id: str) -> list[str]:
-    """The E.164 phones of a clinic's staff who get its SMS, as the service reads them from config.yaml
-    (a `district` officer only reads the web console)."""
-    config = load_config(ROOT / "config.yaml", environ={})
-    clinic = next(c for c in config.clinics if c.id == clinic_id)
-    return [member.phone for member in clinic.staff if member.role != "district"]  # district: web only
 
 
 @dataclass
@@ -88,7 +81,7 @@ def bodies_to(messages: list[dict[str, str]], number: str) -> list[str]:
 
 
 def test_the_real_service_runs_the_core_journey_through_twilio(service: Service, stub: TwilioStub) -> None:
-    staff = clinic_staff(CLINIC)
+    staff = sms_staff(CLINIC)
     assert DOCTOR in staff
     assert len(staff) >= 2
     hook = service.hook

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from f0care.config import load_config
 from tests.support.processes import (
     ROOT,
     Proc,
@@ -176,3 +177,11 @@ def stub_process(procs: Processes, *flags: str) -> Iterator[tuple[Proc, str]]:
         yield proc, f"http://127.0.0.1:{port}"
     finally:
         proc.stop()
+
+
+def sms_staff(clinic_id: str) -> list[str]:
+    """The E.164 phones of a clinic's staff who get its SMS, as the service reads them from config.yaml
+    (a `district` officer only reads the web console)."""
+    config = load_config(ROOT / "config.yaml", environ={})
+    clinic = next(c for c in config.clinics if c.id == clinic_id)
+    return [member.phone for member in clinic.staff if member.role != "district"]
