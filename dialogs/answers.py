@@ -79,6 +79,8 @@ def _choose(
     """Continue with the open questions (False) or start again from the first (True); None: too many."""
     if len(values) > len(fresh):
         return None
+    if not started:  # nothing to start again from: the open questions are the fresh ones
+        return (_fill(open_questions, values), False) if len(values) <= len(open_questions) else None
     again = _fill(fresh, values)
     if started and (len(values) == len(fresh) or (len(values) > len(open_questions) and again.ok)):
         return again, True  # a complete answer, or more values than open questions that all fit from the start
