@@ -12,7 +12,6 @@ a number or text the phone refuses) failed at once and flagged for a phone call.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 import requests
@@ -22,6 +21,7 @@ from android_sms_gateway.errors import APIError
 from android_sms_gateway.http import RequestsHttpClient
 
 from models.redact import DIGIT_RUN
+from sms_gateway.retry_after import RetryAfter
 from sms_gateway.wire import SendResult
 
 logger = logging.getLogger("f0care.sms")
@@ -46,22 +46,18 @@ class _Session(requests.Session):
     def __init__(self, timeout: float) -> None:
         super().__init__()
         self.timeout = timeout
-        self._local = threading.local()
+        self._retry_after = RetryAfter()
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
-        self._local.retry_after = None
+        self._retry_after.forget()
         response = super().request(method, url, *args, **kwargs)
-        self._local.retry_after = response.headers.get("Retry-After")
+        self._retry_after.keep(response.headers)
         return response
 
     def last_retry_after(self) -> float | None:
         """Seconds from the last answer's Retry-After header on this thread, if numeric."""
-        value = getattr(self._local, "retry_after", None)
-        try:
-            return max(0.0, float(value)) if value is not None else None
-        except ValueError:
-            return None
+        return self._retry_after.seconds()
 
 
 def client(base_url: str, username: str, password: str, timeout: float = 10.0) -> tuple[APIClient, _Session]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from twilio.rest import Client
 
 from dialogs.text import segments
 from models.redact import DIGIT_RUN, redact
+from sms_gateway.retry_after import RetryAfter
 from sms_gateway.wire import SendResult
 
 logger = logging.getLogger("f0care.sms")
@@ -82,27 +82,22 @@ class _RoutingHttpClient(TwilioHttpClient):  # type: ignore[misc]
             http_logger.setLevel(logging.WARNING)
         super().__init__(timeout=timeout, logger=http_logger)
         self._base = api_base_url.rstrip("/") if api_base_url else None
-        self._local = threading.local()
+        self._retry_after = RetryAfter()
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
-        self._local.retry_after = None
+        self._retry_after.forget()
         if self._base is not None:
             parts = urlsplit(url)
             # Any *.twilio.com host: TWILIO_EDGE/TWILIO_REGION may have renamed api.twilio.com.
             if parts.hostname and parts.hostname.endswith("twilio.com"):
                 url = self._base + url[len(f"{parts.scheme}://{parts.netloc}") :]
         response = super().request(method, url, *args, **kwargs)
-        headers = response.headers or {}
-        self._local.retry_after = headers.get("Retry-After")
+        self._retry_after.keep(response.headers)
         return response
 
     def last_retry_after(self) -> float | None:
         """Seconds from the last response's Retry-After header on this thread, if numeric."""
-        value = getattr(self._local, "retry_after", None)
-        try:
-            return max(0.0, float(value)) if value is not None else None
-        except ValueError:
-            return None  # an HTTP-date: let the caller's backoff decide
+        return self._retry_after.seconds()
 
 
 class TwilioSender:
