@@ -36,6 +36,7 @@ def main() -> None:
     p.add_argument("--time-only", action="store_true", help="no profiler: the plain time per request")
     p.add_argument("--statements", action="store_true", help="count the SQL statements per request, show one")
     p.add_argument("--breakdown", action="store_true", help="cProfile's own time per layer (driver, SQLAlchemy, ...)")
+    p.add_argument("--dump", type=Path, help="with --cprofile: also write the raw stats here (pstats, snakeviz)")
     args = p.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="f0prof-"))
     public = "http://127.0.0.1:9"
@@ -75,8 +76,10 @@ def main() -> None:
         except ImportError:
             use_pyinstrument = False
         if args.time_only:
+            cpu = time.process_time()
             send(work)
             elapsed = time.perf_counter() - started
+            print(f"CPU {(time.process_time() - cpu) / len(work) * 1000:.2f} ms per request")
         elif use_pyinstrument:
             profiler = Profiler(interval=0.0005)
             profiler.start()
@@ -94,6 +97,8 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             out = io.StringIO()
             pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
+            if args.dump:
+                prof.dump_stats(args.dump)
             print(out.getvalue())
         print(f"{len(work)} requests in {elapsed:.2f} s: {elapsed / len(work) * 1000:.2f} ms per request ({args.db})")
 

@@ -18,35 +18,10 @@ from types import MappingProxyType
 
 from dialogs.memo import PerObject
 from dialogs.program import Question
+from dialogs.reading_words import ALIASES, LABEL_PARTS_THAT_ARE_UNITS, UNITS
 from dialogs.spelling import untone
 from dialogs.text import fold, normalize, split_answers
 
-# Built-in label words of the six default questions, folded, in capitals.
-ALIASES: Mapping[str, tuple[str, ...]] = {
-    "spo2": ("SPO2", "SP02", "SPO", "SP", "SPO 2", "SP O2", "OXY", "OXI", "OXY MAU", "SAT", "SATURATION", "O2"),
-    "breaths": ("NHIP THO", "NHIPTHO", "NT", "THO", "BREATHS", "BREATHING", "BREATH", "RR", "RESP"),
-    "pulse": ("MACH", "M", "NHIP TIM", "HR", "PULSE", "HEART RATE"),
-    "temperature": ("NHIET DO", "NHIETDO", "NHIET", "ND", "T", "SOT", "THAN NHIET", "TEMP", "TEMPERATURE", "FEVER"),
-    "breathless": ("KHO THO", "DAU NGUC", "KT", "BREATHLESS", "CHEST PAIN", "SHORT OF BREATH"),
-    "signs": ("DAU HIEU KHAC", "DAU HIEU", "DH", "DHK", "KHAC", "SIGNS", "SIGN", "OTHER SIGNS", "OTHER"),
-}
-# Units after a number; the question they name, or "" when they fit several ("l/p": breaths or pulse).
-UNITS: Mapping[str, str] = {
-    "%": "spo2",
-    "°C": "temperature",  # "37C", "37,5°C": a C written against the number (a C alone is a yes)
-    "DO": "temperature",
-    "DOC": "temperature",
-    "BPM": "pulse",
-    "L": "",
-    "P": "",
-    "LAN": "",
-    "PHUT": "",
-    "PH": "",
-    "MIN": "",
-    "NHIP": "",
-    "CK": "",
-}
-_LABEL_PARTS_THAT_ARE_UNITS = frozenset({"PHUT", "MIN", "%", "C"})
 # A decimal is two digits, a point or comma, one or two digits ("37,5", "36.8"); other commas separate.
 _ITEM = re.compile(r"[0-9]{2}[.,][0-9]{1,2}(?![0-9]|[.,][0-9])|[0-9]+(?:\.[0-9]+)?|[A-Za-z][A-Za-z0-9]*|%", re.ASCII)
 _NUMBERS_ONLY = re.compile(r"[0-9.,]+", re.ASCII)
@@ -87,6 +62,7 @@ class _Lexicon:
     labels: Mapping[str, str]  # label phrase -> question key
     answers: frozenset[str]  # words that are answers themselves
     known: frozenset[str]  # every word the reader knows (spelling variants are folded onto these)
+    digit_labels: bool  # a label starts with a digit: numbers alone may be labels
 
 
 def _lexicon_of(questions: Sequence[Question]) -> _Lexicon:
@@ -95,7 +71,8 @@ def _lexicon_of(questions: Sequence[Question]) -> _Lexicon:
         {"K", "KO", "KHONG", "KG", "C", "CO", "Y", "YES", "N", "NO"}.union(*(q.none_words for q in questions))
     )
     known = frozenset(labels) | frozenset(UNITS) | answers | {w for phrase in labels for w in phrase.split()}
-    return _Lexicon(MappingProxyType(labels), answers, known)
+    digit_labels = any(phrase[:1].isdigit() for phrase in labels)
+    return _Lexicon(MappingProxyType(labels), answers, known, digit_labels)
 
 
 _lexicon: PerObject[Sequence[Question], _Lexicon] = PerObject(_lexicon_of)
@@ -117,7 +94,7 @@ def _vocabulary(questions: Sequence[Question]) -> dict[str, str]:
         phrases = [question.key.upper()]
         for label in question.label.values():
             head = normalize(label).split(" (")[0]
-            phrases += [part.strip() for part in head.split("/") if part.strip() not in _LABEL_PARTS_THAT_ARE_UNITS]
+            phrases += [part.strip() for part in head.split("/") if part.strip() not in LABEL_PARTS_THAT_ARE_UNITS]
         phrases += ALIASES.get(question.key, ())
         for phrase in phrases:
             if phrase:
@@ -157,6 +134,8 @@ def _read(text: str, lexicon: _Lexicon) -> Reading:
 def _items(text: str, lexicon: _Lexicon) -> list[Item]:
     labels, answers, known = lexicon.labels, lexicon.answers, lexicon.known
     raw = [m for chunk in chunks(fold(text)) for m in _tokens(chunk)]
+    if not lexicon.digit_labels and all(token[:1].isdigit() for token in raw):
+        return [Item("value", token) for token in raw]  # "97 18 86 37.2 0 0": most messages, no words to look up
     words: list[str] = []
     for token in raw:
         glued = _GLUED.fullmatch(token.upper())

@@ -21,7 +21,12 @@ def create_app(runtime: Runtime) -> Flask:
     app.extensions["f0care"] = runtime
     config = runtime.config
     twilio_webhook.install(
-        app, runtime, config.webhook_auth_token, config.service.public_url, config.gateway.short_codes
+        app,
+        runtime,
+        config.webhook_auth_token,
+        config.service.public_url,
+        config.gateway.short_codes,
+        config.service.country,
     )
     android_webhook.install(
         app,

@@ -22,6 +22,17 @@ class ContactRow:
     state_data: dict[str, Any] = field(default_factory=dict)
     state_updated_at: datetime | None = None
     stored: bool = False  # False: first contact, inserted by `ContactRepository.save`
+    # Inbound messages from this phone since the window asked of `for_update`, counted up to its
+    # bound in the same statement; None when not asked for or when there is no row yet.
+    recent_inbound: int | None = None
+
+
+@dataclass(frozen=True)
+class InboundWindow:
+    """Count a phone's inbound messages since `since`, up to `at_most` (a limit only asks whether it is spent)."""
+
+    since: datetime
+    at_most: int
 
 
 @dataclass(frozen=True)

@@ -38,13 +38,13 @@ class Patient(SQLModel, table=True):
     birth_year: int
     birth_date: date | None = None
     area: str = Field(max_length=80)
-    clinic_id: str = Field(index=True, max_length=64)
+    clinic_id: str = Field(max_length=64)  # indexed first in ix_patient_clinic_status
     phone: str = Field(index=True, max_length=20)
     registered_by: str = Field(max_length=20)
     positive_test_date: date
     symptoms: bool = False
     risk_factors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", index=True, max_length=16)  # pending active rejected discharged
+    status: str = Field(default="pending", max_length=16)  # pending active rejected discharged; ix_patient_status_phone
     language: str = Field(default="vi", max_length=2)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -71,7 +71,7 @@ class Declaration(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
-    local_date: date = Field(index=True)
+    local_date: date  # indexed first in ix_declaration_day_patient
     started_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -110,7 +110,7 @@ class Message(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     direction: str = Field(max_length=3)  # in, out
-    phone: str = Field(index=True, max_length=20)
+    phone: str = Field(max_length=20)  # indexed first in ix_message_phone_recent
     body: str
     created_at: datetime = Field(sa_type=UTCDateTime)
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)

@@ -18,7 +18,7 @@ from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSm
 from dialogs.limits import CodeUsage
 from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
-from models.records import ContactRow, PatientRef, StaffNote
+from models.records import ContactRow, InboundWindow, PatientRef, StaffNote
 from models.repositories.alerts import SqlAlerts
 from models.repositories.audit import SqlAudit
 from models.repositories.budgets import SqlBudgets
@@ -30,7 +30,7 @@ from models.tables import Patient
 
 
 class ContactRepository(Protocol):
-    def for_update(self, phone: str, language: str) -> ContactRow: ...
+    def for_update(self, phone: str, language: str, recent: InboundWindow | None = None) -> ContactRow: ...
     def save(self, contact: ContactRow) -> None: ...
 
 

@@ -118,7 +118,7 @@ def received(edge: AndroidEdge, event_id: str, payload: dict[str, Any]) -> Respo
         abort(400)
     phone = e164(strip_controls(sender), edge.region)
     sms = InboundSms(phone, strip_controls(text), event_id, CHANNEL, reply_in_answer=False)
-    if is_allowed_sender(phone, edge.short_codes):
+    if is_allowed_sender(phone, edge.short_codes, edge.region):
         edge.port.receive(sms)
     else:
         # A carrier's notice or a named sender: kept as rejected, no conversation; 2xx, or the app retries it.

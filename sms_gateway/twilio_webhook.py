@@ -40,13 +40,22 @@ class TwilioEdge:
     validator: RequestValidator
     public_url: str  # the base URL Twilio calls (and signs), not the one behind the proxy
     short_codes: frozenset[str] = field(default_factory=frozenset)  # senders allowed besides E.164 numbers
+    region: str | None = None  # the service's country: the sender check shares the service's parse of the number
     enabled: bool = True  # False: no auth token (another provider, no Twilio account): every post is refused
 
 
-def install(app: Flask, port: InboundPort, auth_token: str, public_url: str, short_codes: Collection[str] = ()) -> None:
+def install(
+    app: Flask,
+    port: InboundPort,
+    auth_token: str,
+    public_url: str,
+    short_codes: Collection[str] = (),
+    region: str | None = None,
+) -> None:
     """Serve Twilio's webhooks in `app`, handing messages to `port`."""
     validator = RequestValidator(auth_token)
-    app.extensions[EXTENSION] = TwilioEdge(port, validator, public_url, frozenset(short_codes), bool(auth_token))
+    edge = TwilioEdge(port, validator, public_url, frozenset(short_codes), region, enabled=bool(auth_token))
+    app.extensions[EXTENSION] = edge
     app.register_blueprint(bp)
 
 
@@ -115,7 +124,7 @@ def inbound() -> Response:
         abort(400)
     sms = InboundSms(phone=strip_controls(sender).strip(), body=strip_controls(form.get("Body", "")), provider_sid=sid)
     try:
-        if not is_allowed_sender(sender, edge.short_codes):
+        if not is_allowed_sender(sender, edge.short_codes, edge.region):
             edge.port.reject(sms, "sender")  # kept, marked rejected; no conversation starts
             abort(400)
         return twiml(edge.port.receive(sms).reply)

@@ -63,14 +63,24 @@ def new_otp() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def decide(uow: UnitOfWork, program: Program, phone: str, text: str, now: datetime, channel: str = "sms") -> Decision:
-    """A staff command, or the next step of the phone's conversation (a whole request from a menu channel)."""
+def decide(
+    uow: UnitOfWork,
+    program: Program,
+    phone: str,
+    text: str,
+    now: datetime,
+    channel: str = "sms",
+    contact: ContactRow | None = None,
+) -> Decision:
+    """A staff command, or the next step of the phone's conversation (a whole request from a menu channel);
+    `contact`: the phone's, already read and locked by the caller."""
     menu = channel in ussd_request.CHANNELS  # a USSD request is never a staff command
     staff = None if menu else program.staff_by_phone.get(phone)
     command = staff_dialog.parse(text) if staff else None
     if staff is not None and command is not None:
         return _staff(uow, program, staff, command, now)
-    contact = uow.contacts.for_update(phone, program.default_language)
+    if contact is None:
+        contact = uow.contacts.for_update(phone, program.default_language)
     patients = uow.patients.live_on_phone(phone)
     idle = contact.state == State.IDLE.value
     if staff is not None and not patients and idle and not dialog_engine.starts_registration(text):

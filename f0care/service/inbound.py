@@ -51,10 +51,15 @@ def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, 
     phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
     text = clean_inbound(sms.body)[:MAX_BODY]  # every channel: no control or format characters stored
     with uow:
-        limit = limits.check(uow, program, phone, now)
+        # Staff phones have no inbound limit, and their commands read no contact.
+        staff = phone in program.staff_by_phone
+        contact = (
+            None if staff else uow.contacts.for_update(phone, program.default_language, limits.window(program, now))
+        )
+        limit = limits.check(uow, program, contact, now)
         if limit is not Limit.NONE and limit is not Limit.BUSY:
             return _store_limited(uow, program, sms, sid, phone, text, limit is Limit.NOTICE, now)
-        decision = decide(uow, program, phone, text, now, sms.channel)
+        decision = decide(uow, program, phone, text, now, sms.channel, contact)
         if limit is Limit.BUSY and not limits.alarming(decision.effects):
             return _store_limited(uow, program, sms, sid, phone, text, False, now)
         reply, guessed = decision.reply, decision.patient_id()

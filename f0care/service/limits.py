@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from dialogs.effects import AddToAlert, Effect, RaiseAlert
 from dialogs.program import Program
+from models.records import ContactRow, InboundWindow
 from models.uow import UnitOfWork
 
 LIMITED = "limited"  # the status of an inbound message stored but not acted on
@@ -24,14 +25,23 @@ class Limit(StrEnum):
     BUSY = "busy"  # the service's budget is spent: act only on alarming messages
 
 
-def check(uow: UnitOfWork, program: Program, phone: str, now: datetime) -> Limit:
-    """Where this message from `phone` stands against the inbound limits (before it is stored)."""
-    if phone in program.staff_by_phone:
-        return Limit.NONE
+def window(program: Program, now: datetime) -> InboundWindow:
+    """The per-phone window at `now`: counted with the contact's read (`ContactRepository.for_update`)."""
     limits = program.budgets.inbound
-    since = now - timedelta(minutes=limits.per_phone_minutes)
-    if uow.budgets.inbound_since(phone, since, at_most=limits.per_phone_messages) >= limits.per_phone_messages:
-        told = uow.budgets.inbound_since(phone, since, status=LIMITED) > 0
+    return InboundWindow(now - timedelta(minutes=limits.per_phone_minutes), limits.per_phone_messages)
+
+
+def check(uow: UnitOfWork, program: Program, contact: ContactRow | None, now: datetime) -> Limit:
+    """Where this message stands against the inbound limits (before it is stored); `contact` is the
+    sender's, read with `window` (None: a staff phone, exempt)."""
+    if contact is None:
+        return Limit.NONE
+    limits, recent = program.budgets.inbound, window(program, now)
+    count = contact.recent_inbound
+    if count is None:  # no contact row to count with (a phone's first message, or purged): count alone
+        count = uow.budgets.inbound_since(contact.phone, recent.since, at_most=recent.at_most)
+    if count >= limits.per_phone_messages:
+        told = uow.budgets.inbound_since(contact.phone, recent.since, status=LIMITED) > 0
         return Limit.SILENT if told else Limit.NOTICE
     if uow.budgets.service_busy(limits.per_minute, now):
         return Limit.BUSY

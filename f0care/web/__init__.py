@@ -27,7 +27,8 @@ NON_BROWSER = (twilio_webhook.bp, android_webhook.bp, ussd.bp)
 def install(app: Flask, runtime: Runtime) -> None:
     """Sessions, CSRF, the login manager, the page language, the shared templates and static files."""
     config = runtime.config
-    security.install(app, config.service.secret_key, config.service.public_url)
+    providers = {blueprint.name for blueprint in NON_BROWSER}
+    security.install(app, config.service.secret_key, config.service.public_url, providers)
     for blueprint in NON_BROWSER:
         exempt(app, blueprint)
     auth.install(app, config)

@@ -68,7 +68,6 @@ class Receipts:
             pass
 
 
-
 class Phone:
     """The SIM's side: SMS in as signed events, what the service sent read from the phone's API."""
 

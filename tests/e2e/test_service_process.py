@@ -37,7 +37,6 @@ CLINIC = "tyt-tran-phu"
 DELIVERY_TIMEOUT = 10.0
 
 
-
 @dataclass
 class Service:
     """The running `f0care serve` process and how to talk to it."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from f0care.app import create_app
+from f0care.cli.simulator import WEBHOOK, sign
 from f0care.runtime import Runtime
 from f0care.web.codes import Checked, check_code, send_code
 from models.tables import Message
@@ -116,6 +117,20 @@ def test_session_cookie_flags_and_security_headers(client: FlaskClient) -> None:
     with client.get("/web/static/style.css") as css:
         assert css.status_code == 200
         assert b"body" in css.data
+
+
+def test_a_provider_webhook_gets_no_session_and_no_page_headers(client: FlaskClient, runtime: Runtime) -> None:
+    """The webhooks are answered to a provider, never to a browser: no cookie, no Vary, no page policy."""
+    client.get("/staff/login")  # the client now holds a session cookie, sent along with the webhook
+    params = {"From": UNKNOWN, "To": "+84900000000", "Body": "HELP", "MessageSid": "SM" + "7" * 32}
+    answer = client.post(WEBHOOK, data=params, headers={"X-Twilio-Signature": sign(runtime.config, params)})
+    assert answer.status_code == 200
+    assert "<Message>" in answer.get_data(as_text=True)
+    for header in ("Set-Cookie", "Vary", "Content-Security-Policy", "X-Frame-Options"):
+        assert header not in answer.headers, header
+    page = client.get("/no-such-page")  # every page, an error page too, keeps them
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in page.headers
 
 
 def test_sessions_last_twelve_hours_and_cookies_are_secure_behind_https(runtime: Runtime) -> None:

@@ -20,7 +20,7 @@ from dialogs.effects import CreatePatient, RaiseAlert, RecordDeclaration, SendSm
 from dialogs.staff_context import AlertNote
 from dialogs.state import DaySummary
 from dialogs.text import segments
-from models.records import ContactRow, PatientRef, StaffNote, view_of
+from models.records import ContactRow, InboundWindow, PatientRef, StaffNote, view_of
 from models.redact import redact
 from models.repositories.declarations import latest_per_day
 from models.repositories.patients import LIVE, new_patient
@@ -72,11 +72,19 @@ class FakeContacts:
     def __init__(self, tables: Tables, db: FakeDatabase) -> None:
         self._tables, self._db = tables, db
 
-    def for_update(self, phone: str, language: str) -> ContactRow:
+    def for_update(self, phone: str, language: str, recent: InboundWindow | None = None) -> ContactRow:
         stored = self._tables.contacts.get(phone)
         if stored is None:
             return ContactRow(phone=phone, language=language)
-        return replace(stored, state_data=dict(stored.state_data))
+        count = None
+        if recent is not None:
+            found = sum(
+                1
+                for m in self._tables.messages
+                if m.direction == "in" and m.phone == phone and m.created_at >= recent.since
+            )
+            count = min(found, recent.at_most)
+        return replace(stored, state_data=dict(stored.state_data), recent_inbound=count)
 
     def save(self, contact: ContactRow) -> None:
         self._db.check("save_contact")
