@@ -34,6 +34,9 @@ def main() -> None:
     p.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
     p.add_argument("--cprofile", action="store_true", help="use cProfile even when pyinstrument is installed")
     p.add_argument("--time-only", action="store_true", help="no profiler: the plain time per request")
+    p.add_argument(
+        "--lock-time", action="store_true", help="time inside the write transaction (SQLite: the writer lock)"
+    )
     p.add_argument("--statements", action="store_true", help="count the SQL statements per request, show one")
     p.add_argument("--breakdown", action="store_true", help="cProfile's own time per layer (driver, SQLAlchemy, ...)")
     p.add_argument("--dump", type=Path, help="with --cprofile: also write the raw stats here (pstats, snakeviz)")
@@ -63,6 +66,9 @@ def main() -> None:
 
         send(signed[:200])  # warm-up: imports, first queries
         work = signed[200:]
+        if args.lock_time:
+            transaction_time(make_engine_of(client), work, send)
+            return
         if args.statements:
             count_statements(make_engine_of(client), work, send)
             return
@@ -135,6 +141,32 @@ def breakdown(work: list[tuple[str, dict[str, str]]], send: object, db: str) -> 
 def make_engine_of(client: object) -> object:
     app = client.application  # type: ignore[attr-defined]
     return app.extensions["f0care"].db
+
+
+def transaction_time(engine: object, work: list[tuple[str, dict[str, str]]], send: object) -> None:
+    """Wall time from BEGIN to COMMIT or ROLLBACK per request: on SQLite the writer lock is held that
+    long, and the web workers queue for it, so this bounds the throughput of several workers."""
+    from sqlalchemy import event
+
+    began: list[float] = []
+    held: list[float] = []
+
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        began.append(time.perf_counter())
+
+    def _end(conn):  # type: ignore[no-untyped-def]
+        if began:
+            held.append(time.perf_counter() - began.pop())
+
+    event.listen(engine, "begin", _begin)
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
+    cpu, started = time.process_time(), time.perf_counter()
+    send(work)  # type: ignore[operator]
+    whole = time.perf_counter() - started
+    print(f"CPU {(time.process_time() - cpu) / len(work) * 1000:.3f} ms per request")
+    print(f"{len(held)} transactions, {sum(held) / len(work) * 1000:.3f} ms per request inside them")
+    print(f"{whole / len(work) * 1000:.3f} ms per request in all")
 
 
 def count_statements(engine: object, work: list[tuple[str, dict[str, str]]], send: object) -> None:

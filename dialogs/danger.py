@@ -10,7 +10,7 @@ is a danger sign: a call the patient did not need costs less than a missed one.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -86,7 +86,8 @@ class Danger:
     kind: SignKind
 
 
-def find(text: str, configured: tuple[str, ...], answer_labels: Collection[str] = ()) -> Danger | None:
+@lru_cache(maxsize=256)  # read ahead of the step (`dialogs.engine.read_ahead`), then by the step
+def find(text: str, configured: tuple[str, ...], answer_labels: frozenset[str] = frozenset()) -> Danger | None:
     """The first danger sign `text` names and does not deny, or None.
 
     `answer_labels` are the labels of yes/no questions ("KHO THO"): followed by a yes they are

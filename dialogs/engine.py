@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dialogs import idle, staff
+from dialogs import idle, patient_keywords, staff
 from dialogs.drafts import Action, PatientChoice, RegistrationDraft
 from dialogs.flow import FALLBACKS, FLOW
 from dialogs.flow import check_flows as check_patient_flows
 from dialogs.keywords import Keyword, in_dialog, match
+from dialogs.program import Program
+from dialogs.reading import chunks, read
 from dialogs.state import REGISTRATION_STATES, Context, Conversation, State, Step, Turn
 
 
@@ -38,6 +40,21 @@ def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
     if step is not None:
         return step
     return idle.on_idle(Conversation(), None, Turn(text, keyword, rest), ctx, texts, now)  # the text leaves the state
+
+
+def read_ahead(text: str, program: Program) -> None:
+    """Read `text` the ways a step may (keyword, answers, danger phrases) into the readers' caches.
+
+    Pure and optional: the step reads the same text again and finds it read. A host calls this
+    before it takes its locks (SQLite's one writer), so that the parsing is not done while other
+    messages wait.
+    """
+    match(text)
+    tokens = chunks(text)
+    read(" ".join(tokens), program.questions)
+    if len(tokens) > 1:
+        read(" ".join(tokens[1:]), program.questions)  # after a patient code ("K7M2Q 97 18 ...")
+    patient_keywords.danger_in(text, program)
 
 
 def starts_registration(text: str) -> bool:

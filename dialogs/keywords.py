@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 from dialogs.spelling import untone_all
 from dialogs.text import normalize
@@ -101,6 +102,7 @@ _TRAILING_PUNCTUATION = ".!,;:"
 KEYWORD_WORDS = frozenset(word for phrase in (*LEADING, *EXACT) for word in phrase.split())
 
 
+@lru_cache(maxsize=256)  # a message is matched twice or more (history wanted? then the step)
 def match(text: str) -> tuple[Keyword, str] | None:
     """The keyword a message starts with and the normalised rest, or None."""
     norm = normalize(text).rstrip(_TRAILING_PUNCTUATION).strip()

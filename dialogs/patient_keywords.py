@@ -13,7 +13,7 @@ from dialogs.alerts import red_alert
 from dialogs.danger import Danger, find
 from dialogs.effects import Effect, Reply, SetLanguage, SetOptOut
 from dialogs.memo import PerObject
-from dialogs.program import Question, QuestionKind
+from dialogs.program import Program, Question, QuestionKind
 from dialogs.render import day_month, local_today
 from dialogs.state import Context, Conversation, PatientView, State, Step, Turn
 from dialogs.templates import Texts
@@ -31,7 +31,11 @@ def clinic_phone(ctx: Context) -> str:
 
 def emergency_in_words(text: str, ctx: Context) -> Danger | None:
     """A danger sign the message names and does not deny ("kho tho qua"; not "kho tho 0")."""
-    return find(text, ctx.program.emergency_phrases, _answer_labels(ctx.program.questions))
+    return danger_in(text, ctx.program)
+
+
+def danger_in(text: str, program: Program) -> Danger | None:
+    return find(text, program.emergency_phrases, _answer_labels(program.questions))
 
 
 def _yes_no_labels(questions: Sequence[Question]) -> frozenset[str]:

@@ -13,6 +13,8 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from dialogs import engine as dialog_engine
+from dialogs import ussd_request
 from dialogs.phones import normalize_phone
 from dialogs.program import Program
 from dialogs.text import clean_inbound
@@ -50,6 +52,8 @@ def receive(uows: UnitsOfWork, program: Program, sms: InboundSms, now: datetime)
 def _receive_once(uow: UnitOfWork, program: Program, sms: InboundSms, sid: str, now: datetime) -> Handled:
     phone = normalize_phone(sms.phone, program.country) or sms.phone.strip()[:20]
     text = clean_inbound(sms.body)[:MAX_BODY]  # every channel: no control or format characters stored
+    if sms.channel not in ussd_request.CHANNELS:
+        dialog_engine.read_ahead(text, program)  # parsed before the transaction: SQLite's writer lock waits less
     with uow:
         # Staff phones have no inbound limit, and their commands read no contact.
         staff = phone in program.staff_by_phone

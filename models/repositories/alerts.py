@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from dialogs.effects import RaiseAlert
@@ -14,6 +15,10 @@ from models.tables import Alert
 
 ALERTS = Alert.__table__  # type: ignore[attr-defined]
 _INSERT = insert(ALERTS)
+# Read on every red answer (is an alert open?): built once, like the other hot-path statements.
+_OPEN_PAGED = sa_select(ALERTS.c.patient_id, ALERTS.c.paged_at, ALERTS.c.created_at, ALERTS.c.reason).where(
+    ALERTS.c.patient_id.in_(bindparam("ids", expanding=True)), ALERTS.c.acknowledged_at.is_(None)
+)
 
 
 class SqlAlerts:
@@ -73,11 +78,9 @@ class SqlAlerts:
         """For each patient with an open alert: when staff were last sent an SMS about it, and its reasons."""
         if not patient_ids:
             return {}
-        query = select(Alert.patient_id, Alert.paged_at, Alert.created_at, Alert.reason).where(
-            col(Alert.patient_id).in_(patient_ids), col(Alert.acknowledged_at).is_(None)
-        )
         paged: dict[int, tuple[datetime, str]] = {}
-        for patient_id, paged_at, created_at, reason in self._session.exec(query):
+        rows = self._session.connection().execute(_OPEN_PAGED, {"ids": list(patient_ids)})
+        for patient_id, paged_at, created_at, reason in rows:
             when = paged_at or created_at
             if patient_id not in paged or when > paged[patient_id][0]:
                 paged[patient_id] = (when, reason)
