@@ -54,9 +54,18 @@ class Decision:
         return self.known[0].id if len(self.known) == 1 else None
 
 
+CODES = len(CODE_FIRST) * len(CODE_REST) ** 4  # 24 x 32^4: about 25 million
+
+
 def new_code() -> str:
-    """A patient code: 5 characters, a letter first, no 0/O/1/I."""
-    return secrets.choice(CODE_FIRST) + "".join(secrets.choice(CODE_REST) for _ in range(4))
+    """A patient code: 5 characters, a letter first, no 0/O/1/I; uniform over all of them, from one
+    draw of the system's random source (drawn for every message, used by few)."""
+    number = secrets.randbelow(CODES)
+    rest = ""
+    for _ in range(4):
+        number, digit = divmod(number, len(CODE_REST))
+        rest += CODE_REST[digit]
+    return CODE_FIRST[number] + rest
 
 
 def new_otp() -> str:

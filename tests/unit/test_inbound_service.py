@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from dialogs.program import Program
+from dialogs.render import CODE_FIRST, CODE_REST, is_code
 from f0care.service import decide
 from f0care.service.inbound import receive
 from models.tables import Patient
@@ -157,3 +158,11 @@ def test_the_unit_of_work_keeps_nothing_unless_committed() -> None:
         uow.commit()
     assert list(db.tables.contacts) == [PATIENT_PHONE]
     assert db.commits == 1
+
+
+def test_patient_codes_are_valid_and_drawn_over_the_whole_alphabet() -> None:
+    codes = [decide.new_code() for _ in range(4000)]
+    assert all(is_code(code) for code in codes)
+    assert {code[0] for code in codes} == set(CODE_FIRST)
+    for at in range(1, 5):
+        assert {code[at] for code in codes} == set(CODE_REST)
