@@ -16,7 +16,9 @@ from dialogs.flow import check_flows as check_patient_flows
 from dialogs.keywords import Keyword, in_dialog, match
 from dialogs.program import Program
 from dialogs.reading import chunks, read
+from dialogs.render import is_code
 from dialogs.state import REGISTRATION_STATES, Context, Conversation, State, Step, Turn
+from dialogs.text import normalize
 
 
 def advance(conv: Conversation, text: str, ctx: Context, now: datetime) -> Step:
@@ -52,7 +54,7 @@ def read_ahead(text: str, program: Program) -> None:
     match(text)
     tokens = chunks(text)
     read(" ".join(tokens), program.questions)
-    if len(tokens) > 1:
+    if len(tokens) > 1 and is_code(normalize(tokens[0])):
         read(" ".join(tokens[1:]), program.questions)  # after a patient code ("K7M2Q 97 18 ...")
     patient_keywords.danger_in(text, program)
 

@@ -118,7 +118,10 @@ def read(text: str, questions: Sequence[Question]) -> Reading:
 
 @lru_cache(maxsize=256)  # a message is read twice (does it look like answers? then the answers)
 def _read(text: str, lexicon: _Lexicon) -> Reading:
-    items = _merge_degrees(_items(text, lexicon))
+    raw = [m for chunk in chunks(fold(text)) for m in _tokens(chunk)]
+    if raw and not lexicon.digit_labels and all(token[:1].isdigit() for token in raw):
+        return Reading((), tuple(raw), True)  # "97 18 86 37.2 0 0": most messages, values in order
+    items = _merge_degrees(_items(raw, lexicon))
     meaningful = [i for i in items if i.kind in ("value", "label")]
     starts = (len(meaningful) > 0 and _numeric(meaningful[0])) or (
         len(meaningful) > 1 and meaningful[0].kind == "value" and _numeric(meaningful[1])
@@ -131,11 +134,8 @@ def _read(text: str, lexicon: _Lexicon) -> Reading:
     return Reading(tuple(labelled), tuple(ordered), starts, unknown)
 
 
-def _items(text: str, lexicon: _Lexicon) -> list[Item]:
+def _items(raw: list[str], lexicon: _Lexicon) -> list[Item]:
     labels, answers, known = lexicon.labels, lexicon.answers, lexicon.known
-    raw = [m for chunk in chunks(fold(text)) for m in _tokens(chunk)]
-    if not lexicon.digit_labels and all(token[:1].isdigit() for token in raw):
-        return [Item("value", token) for token in raw]  # "97 18 86 37.2 0 0": most messages, no words to look up
     words: list[str] = []
     for token in raw:
         glued = _GLUED.fullmatch(token.upper())

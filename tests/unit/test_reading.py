@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from dialogs import reading
 from dialogs.danger import SignKind, find
 from dialogs.keywords import Keyword, match, yes_no
 from dialogs.program import Program
@@ -125,3 +128,20 @@ def test_words_that_only_look_like_telex_are_left_alone(text: str) -> None:
 @pytest.mark.parametrize("text", ["K", "0", "không có", "khong co", "KO", "ko co", "no", "None"])
 def test_no_is_written_many_ways(text: str) -> None:
     assert yes_no(text) is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["98 18 86 37.5 0 0", "97,18,86,37,5,0,0", "98.18.86.37.0.0", "37,5", "96 20", "１２ ３４", "98 18 86 37 0 0 1"],
+)
+def test_numbers_alone_are_read_as_the_full_reader_reads_them(text: str, program: Program) -> None:
+    """The short cut for messages of numbers only gives what the word-by-word reader gives."""
+    lexicon = reading._lexicon(program.questions)
+    word_by_word = replace(lexicon, digit_labels=True)  # a label could start with a digit: no short cut
+    fast, full = reading._read(text, lexicon), reading._read(text, word_by_word)
+    assert (fast.labelled, fast.ordered, fast.starts_with_value, fast.words) == (
+        full.labelled,
+        full.ordered,
+        full.starts_with_value,
+        full.words,
+    )
