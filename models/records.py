@@ -22,9 +22,9 @@ class ContactRow:
     state_data: dict[str, Any] = field(default_factory=dict)
     state_updated_at: datetime | None = None
     stored: bool = False  # False: first contact, inserted by `ContactRepository.save`
-    # Inbound messages from this phone since the window asked of `for_update`, counted up to its
-    # bound in the same statement; None when not asked for or when there is no row yet.
-    recent_inbound: int | None = None
+    # Whether this phone sent the window's `at_most` inbound messages since its `since` (the window
+    # asked of `for_update`, read in the same statement); None when not asked or no row yet.
+    window_full: bool | None = None
 
 
 @dataclass(frozen=True)

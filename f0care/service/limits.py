@@ -37,10 +37,10 @@ def check(uow: UnitOfWork, program: Program, contact: ContactRow | None, now: da
     if contact is None:
         return Limit.NONE
     limits, recent = program.budgets.inbound, window(program, now)
-    count = contact.recent_inbound
-    if count is None:  # no contact row to count with (a phone's first message, or purged): count alone
-        count = uow.budgets.inbound_since(contact.phone, recent.since, at_most=recent.at_most)
-    if count >= limits.per_phone_messages:
+    full = contact.window_full
+    if full is None:  # no contact row to read it with (a phone's first message, or purged): count alone
+        full = uow.budgets.inbound_since(contact.phone, recent.since, at_most=recent.at_most) >= recent.at_most
+    if full:
         told = uow.budgets.inbound_since(contact.phone, recent.since, status=LIMITED) > 0
         return Limit.SILENT if told else Limit.NOTICE
     if uow.budgets.service_busy(limits.per_minute, now):

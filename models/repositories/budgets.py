@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, func, text, update
+from sqlalchemy import bindparam, func, literal_column, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -21,21 +21,27 @@ from dialogs.limits import CodeUsage
 from dialogs.otp import BUDGET_KIND
 from models.tables import Message
 
-_COUNTING: dict[tuple[bool, bool], Any] = {}  # built once: building a statement per message costs more than running it
+_COUNTING: dict[tuple[bool, bool, int | None], Any] = {}  # built once: building one per message costs more
 
 
-def _counting(by_phone: bool, by_status: bool) -> Any:
-    """SELECT count(*) of a bounded subquery of recent inbound messages, with bind parameters."""
-    if (by_phone, by_status) not in _COUNTING:
+def _counting(by_phone: bool, by_status: bool, at_most: int | None) -> Any:
+    """SELECT count(*) of recent inbound messages, bounded by `at_most` when given.
+
+    The bound is written into the SQL: a bound LIMIT keeps PostgreSQL from caching a generic plan
+    (see `models.repositories.contacts`). There are a few bounds (the configured limits).
+    """
+    key = (by_phone, by_status, at_most)
+    if key not in _COUNTING:
         m = Message.__table__  # type: ignore[attr-defined]
         rows = sa_select(m.c.id).where(m.c.direction == "in", m.c.created_at >= bindparam("b_since"))
         if by_phone:
             rows = rows.where(m.c.phone == bindparam("b_phone"))
         if by_status:
             rows = rows.where(m.c.status == bindparam("b_status"))
-        rows = rows.limit(bindparam("b_limit"))
-        _COUNTING[by_phone, by_status] = sa_select(func.count()).select_from(rows.subquery())
-    return _COUNTING[by_phone, by_status]
+        if at_most is not None:
+            rows = rows.limit(literal_column(str(int(at_most))))
+        _COUNTING[key] = sa_select(func.count()).select_from(rows.subquery())
+    return _COUNTING[key]
 
 
 RECOUNT = timedelta(seconds=1)  # how stale the service's count may be while far below its budget
@@ -102,6 +108,6 @@ class SqlBudgets:
     ) -> int:
         """Inbound messages since `since`, from `phone` (None: from everyone), with `status` when given;
         counted up to `at_most` (a budget only needs to know whether it is spent, not by how much)."""
-        statement = _counting(phone is not None, status is not None)
-        values = {"b_since": since, "b_phone": phone, "b_status": status, "b_limit": at_most or 2**31 - 1}
+        statement = _counting(phone is not None, status is not None, at_most)
+        values = {"b_since": since, "b_phone": phone, "b_status": status}
         return int(self._session.connection().execute(statement, values).scalar_one())

@@ -76,15 +76,15 @@ class FakeContacts:
         stored = self._tables.contacts.get(phone)
         if stored is None:
             return ContactRow(phone=phone, language=language)
-        count = None
+        full = None
         if recent is not None:
             found = sum(
                 1
                 for m in self._tables.messages
                 if m.direction == "in" and m.phone == phone and m.created_at >= recent.since
             )
-            count = min(found, recent.at_most)
-        return replace(stored, state_data=dict(stored.state_data), recent_inbound=count)
+            full = found >= recent.at_most
+        return replace(stored, state_data=dict(stored.state_data), window_full=full)
 
     def save(self, contact: ContactRow) -> None:
         self._db.check("save_contact")
