@@ -90,15 +90,18 @@ class SqlBudgets:
     def service_busy(self, per_minute: int, now: datetime) -> bool:
         """Whether the whole service has had `per_minute` inbound messages in the minute before `now`.
 
-        While the last count (plus this process's messages since) is far below the budget, it is read
-        again at most once a second per engine: counting the last minute on every message would cost
-        more than the message itself at hundreds a second. Near or over the budget every message counts.
+        The last minute is counted at most once a second per engine; in between, this process adds its
+        own messages to that count. Counting on every message cost more than the message itself at
+        hundreds a second (up to `per_minute` rows each time once the service is half way to its
+        budget), and the other processes' messages of that second show at the next count: a second
+        late on a one-minute budget.
         """
         engine = self._session.get_bind()
         last = _LAST_COUNT.get(engine)
-        if last is not None and last[1] < per_minute // 2 and timedelta(0) <= now - last[0] < RECOUNT:
-            _LAST_COUNT[engine] = (last[0], last[1] + 1)  # this message counts: never under this process's own
-            return False
+        if last is not None and timedelta(0) <= now - last[0] < RECOUNT:
+            count = last[1] + 1  # the previous message of this process, stored since: never under its own
+            _LAST_COUNT[engine] = (last[0], count)
+            return count >= per_minute
         count = self.inbound_since(None, now - timedelta(minutes=1), at_most=per_minute)
         _LAST_COUNT[engine] = (now, count)
         return count >= per_minute

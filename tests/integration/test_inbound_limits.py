@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import event
 
 from f0care.config import Config
 from f0care.config.abuse import LimitsConfig, PerPhone
@@ -77,3 +78,25 @@ class TestTheServiceBudget:
         assert "115" in patient.send("CUU")  # still heard
         assert all("CANH BAO DO" in phone(s).last_sms() for s in TRAN_PHU_STAFF)
         assert len(rows(runtime.db, Message, Message.direction == "in", Message.status == "limited")) == 1
+
+    def test_the_last_minute_is_counted_once_a_second_however_near_the_budget(
+        self, phone: Phones, runtime: Runtime, clock: Clock
+    ) -> None:
+        counts: list[str] = []
+
+        def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if "count(" in statement and "phone" not in statement:
+                counts.append(statement)
+
+        event.listen(runtime.db, "before_cursor_execute", seen)
+        try:
+            senders = [phone(f"+8498712{n:04d}") for n in range(4)]
+            replies = [sender.send("xin chao") for sender in senders]  # all in one second, up to 4 of 5
+            assert all(replies)
+            assert len(counts) == 1  # not again on each message once half the budget is used
+            clock.advance(seconds=1)
+            assert phone("+84987130000").send("xin chao")  # counted again: 4 in the last minute, under 5
+            assert len(counts) == 2
+            assert phone("+84987130001").send("xin chao") == ""  # this process's fifth: over the budget
+        finally:
+            event.remove(runtime.db, "before_cursor_execute", seen)
