@@ -27,8 +27,9 @@ _COUNTING: dict[tuple[bool, bool, int | None], Any] = {}  # built once: building
 def _counting(by_phone: bool, by_status: bool, at_most: int | None) -> Any:
     """SELECT count(*) of recent inbound messages, bounded by `at_most` when given.
 
-    The bound is written into the SQL: a bound LIMIT keeps PostgreSQL from caching a generic plan
-    (see `models.repositories.contacts`). There are a few bounds (the configured limits).
+    The bound is written into the SQL rather than bound, as in `models.repositories.contacts`, where
+    a LIMIT parameter made PostgreSQL plan the statement on every run; the bounds are the few
+    configured limits, so there are a few statements.
     """
     key = (by_phone, by_status, at_most)
     if key not in _COUNTING:
