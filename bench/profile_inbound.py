@@ -18,11 +18,13 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 from bench import traffic
 from bench.service import TIMEZONE, bench_config, fresh_database, seed, upgrade
+from bench.webhook import HISTORY_DAYS
 from tests.support.service import service_env
 
 
@@ -37,6 +39,7 @@ def main() -> None:
     p.add_argument(
         "--lock-time", action="store_true", help="time inside the write transaction (SQLite: the writer lock)"
     )
+    p.add_argument("--wal", action="store_true", help="PostgreSQL: WAL records, full-page images and bytes per request")
     p.add_argument("--statements", action="store_true", help="count the SQL statements per request, show one")
     p.add_argument("--breakdown", action="store_true", help="cProfile's own time per layer (driver, SQLAlchemy, ...)")
     p.add_argument("--dump", type=Path, help="with --cprofile: also write the raw stats here (pstats, snakeviz)")
@@ -47,7 +50,7 @@ def main() -> None:
         config = bench_config(workdir, url, public, "http://127.0.0.1:9")
         upgrade(config)
         today = datetime.now(ZoneInfo(TIMEZONE)).date()
-        patients = seed(url, args.patients, today)
+        patients = seed(url, args.patients, today, history_days=HISTORY_DAYS)
         posts = traffic.plan(patients, 1)[: args.requests + 200]
         os.environ.update(service_env(config))
         from f0care.wsgi import make_app
@@ -66,14 +69,7 @@ def main() -> None:
 
         send(signed[:200])  # warm-up: imports, first queries
         work = signed[200:]
-        if args.lock_time:
-            transaction_time(make_engine_of(client), work, send)
-            return
-        if args.statements:
-            count_statements(make_engine_of(client), work, send)
-            return
-        if args.breakdown:
-            breakdown(work, send, args.db)
+        if measure_only(args, url, client, work, send):
             return
         started = time.perf_counter()
         use_pyinstrument = not args.cprofile
@@ -107,6 +103,21 @@ def main() -> None:
                 prof.dump_stats(args.dump)
             print(out.getvalue())
         print(f"{len(work)} requests in {elapsed:.2f} s: {elapsed / len(work) * 1000:.2f} ms per request ({args.db})")
+
+
+def measure_only(args: argparse.Namespace, url: str, client: object, work: list[Any], send: object) -> bool:
+    """The measurements that replace the profile (--lock-time, --wal, --statements, --breakdown)."""
+    if args.lock_time:
+        transaction_time(make_engine_of(client), work, send)
+    elif args.wal:
+        wal_volume(url, work, send)
+    elif args.statements:
+        count_statements(make_engine_of(client), work, send)
+    elif args.breakdown:
+        breakdown(work, send, args.db)
+    else:
+        return False
+    return True
 
 
 LAYERS = (  # (layer, what a profiled function's file or name contains), first match wins
@@ -167,6 +178,25 @@ def transaction_time(engine: object, work: list[tuple[str, dict[str, str]]], sen
     print(f"CPU {(time.process_time() - cpu) / len(work) * 1000:.3f} ms per request")
     print(f"{len(held)} transactions, {sum(held) / len(work) * 1000:.3f} ms per request inside them")
     print(f"{whole / len(work) * 1000:.3f} ms per request in all")
+
+
+def wal_volume(url: str, work: list[tuple[str, dict[str, str]]], send: object) -> None:
+    """The WAL the requests in `work` write, from pg_stat_wal, after a checkpoint (so every first write to
+    a page after it pays its full-page image, as after each checkpoint in production)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    query = text("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")
+    with engine.connect() as conn:
+        conn.execute(text("CHECKPOINT"))
+        before = conn.execute(query).one()
+        send(work)  # type: ignore[operator]
+        after = conn.execute(query).one()
+    engine.dispose()
+    records, images, size = (int(a) - int(b) for a, b in zip(after, before, strict=True))
+    n = len(work)
+    print(f"{n} requests: {records / n:.1f} WAL records, {images / n:.2f} full-page images, ", end="")
+    print(f"{size / n:,.0f} bytes per request")
 
 
 def count_statements(engine: object, work: list[tuple[str, dict[str, str]]], send: object) -> None:

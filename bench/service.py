@@ -149,10 +149,18 @@ def clinics() -> list[tuple[str, tuple[str, ...], list[str]]]:
     return [(c.id, tuple(c.areas), [s.phone for s in c.staff if s.role != "district"]) for c in config.clinics]
 
 
-def seed(url: str, count: int, today: date, households: int = 0, first: int = 0) -> list[Seeded]:
-    """`count` active patients, one phone each (plus `households` phones of three), with idle contacts."""
+def seed(url: str, count: int, today: date, households: int = 0, first: int = 0, history_days: int = 0) -> list[Seeded]:
+    """`count` active patients, one phone each (plus `households` phones of three), with idle contacts;
+    with `history_days`, each phone's answer and its reply on each of that many past mornings.
+
+    The history is what a service in its second week holds: the `message` table is not empty when
+    the load starts, and PostgreSQL's statistics (the ANALYZE below, as autovacuum would run) say so.
+    On an empty table a prepared statement's generic plan reads `message` in full, and keeps that
+    plan while the table grows when autovacuum is off (as on the CI server), which no running
+    province sees (`docs/benchmarks.md`, fifth round).
+    """
     from models.db import make_engine
-    from models.tables import Contact, Patient
+    from models.tables import Contact, Message, Patient
 
     rng = random.Random(count * 7 + first)
     clinic_list = clinics()
@@ -194,8 +202,10 @@ def seed(url: str, count: int, today: date, households: int = 0, first: int = 0)
         if not contacts or contacts[-1]["phone"] != phone:
             contacts.append({"phone": phone, "language": "vi", "opted_out": False, "state": "idle", "state_data": {}})
         seeded.append(Seeded(phone, patient_code(i), clinic_id, i + 1))
+    messages = _history(seeded, history_days, now)
     with engine.begin() as conn:
-        for table, rows in ((Patient.__table__, patients), (Contact.__table__, contacts)):  # type: ignore[attr-defined]
+        for model, rows in ((Patient, patients), (Contact, contacts), (Message, messages)):
+            table = model.__table__  # type: ignore[union-attr]
             for start in range(0, len(rows), SEED_CHUNK):
                 conn.execute(table.insert(), rows[start : start + SEED_CHUNK])
         if engine.dialect.name == "postgresql":
@@ -206,6 +216,25 @@ def seed(url: str, count: int, today: date, households: int = 0, first: int = 0)
             conn.execute(text("ANALYZE"))  # what autovacuum does after a bulk load
     engine.dispose()
     return seeded
+
+
+def _history(seeded: list[Seeded], days: int, now: datetime) -> list[dict[str, Any]]:
+    """Each phone's compact answer and the service's reply on each of the `days` past mornings."""
+    phones: dict[str, int] = {}
+    for one in seeded:
+        phones.setdefault(one.phone, one.patient_id)  # a household's phone: its first patient
+    rows: list[dict[str, Any]] = []
+    for day in range(days, 0, -1):
+        for n, (phone, patient_id) in enumerate(phones.items()):
+            at = now - timedelta(days=day, seconds=n % 7200)
+            same = {"phone": phone, "patient_id": patient_id, "channel": "sms", "priority": 0, "sensitive": False}
+            inbound = {"direction": "in", "body": "97 18 86 36.8 0 0", "created_at": at, "kind": "inbound"}
+            rows.append(same | inbound | {"provider_sid": f"SMhist{day:03d}{n:08d}", "status": "replied"})
+            rows[-1] |= {"segments": 1, "attempts": 0, "sent_at": None}
+            reply = {"direction": "out", "body": "Da ghi nhan. Cam on.", "created_at": at + timedelta(seconds=1)}
+            rows.append(same | reply | {"provider_sid": None, "status": "sent", "kind": "reply"})
+            rows[-1] |= {"segments": 1, "attempts": 1, "sent_at": at + timedelta(seconds=2)}
+    return rows
 
 
 def python_module(procs: Processes, name: str, module: str, args: list[str], config: Path) -> Proc:

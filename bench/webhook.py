@@ -25,6 +25,7 @@ from tests.support.service import start_gunicorn, start_worker, stub_process
 
 MAX_RATE_GUESS = 1500  # msg/s the service will not exceed on this machine: sizes the request file
 PROBE_INTERVAL = 0.2  # 5 red probes a second beside the load
+HISTORY_DAYS = 3  # past mornings of answers and replies per phone: the `message` table of a service in use
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def run(plan: WebhookPlan, workdir: Path, log: Any) -> dict[str, Any]:
             config = bench_config(logdir, url, public, stub_url)
             upgrade(config)
             started = time.monotonic()
-            seeded = seed(url, plan.patients + plan.probes, today)
+            seeded = seed(url, plan.patients + plan.probes, today, history_days=HISTORY_DAYS)
             load_patients, probe_patients = seeded[: plan.patients], seeded[plan.patients :]
             seed_s = time.monotonic() - started
             warmup = min(1000, max(50, plan.patients // 20))

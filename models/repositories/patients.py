@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, literal_column, select, update
 from sqlmodel import Session
 from sqlmodel import select as orm_select
 
@@ -39,10 +39,12 @@ _VIEW_COLUMNS = [
 ]
 VIEW_COLUMNS = tuple(_VIEW_COLUMNS)  # what a PatientView is read from (models.menu_view reads them too)
 _INSERT_MANY = insert(PATIENTS).returning(PATIENTS.c.id, PATIENTS.c.code, sort_by_parameter_order=True)
-# Built once: building a statement per message costs more than running it.
+# Built once: building a statement per message costs more than running it. The statuses are
+# written into the SQL: an IN of bound values is rendered again on every execution.
+_LIVE_IN_SQL = PATIENTS.c.status.in_([literal_column(f"'{status}'") for status in LIVE if status.isalpha()])
 _LIVE_ON_PHONE = (
     select(*(PATIENTS.c[name] for name in _VIEW_COLUMNS))
-    .where(PATIENTS.c.phone == bindparam("b_phone"), PATIENTS.c.status.in_(LIVE))
+    .where(PATIENTS.c.phone == bindparam("b_phone"), _LIVE_IN_SQL)
     .order_by(PATIENTS.c.id)
 )
 

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
+from twilio.request_validator import RequestValidator
 
 from f0care.app import create_app
 from f0care.cli.simulator import WEBHOOK
@@ -88,6 +89,31 @@ def test_a_correct_signature_is_answered_with_twiml(client: FlaskClient, config:
     assert response.mimetype == "text/xml"
     assert "<Message>" in response.get_data(as_text=True)
     assert len(rows(runtime.db, Message, Message.direction == "in")) == 1
+
+
+@pytest.mark.parametrize(
+    "signed_url", [PUBLIC_URL + ":443" + WEBHOOK, PUBLIC_URL + WEBHOOK], ids=["port", "as-configured"]
+)
+def test_the_url_is_signed_with_or_without_its_default_port_and_one_hmac_settles_the_usual_case(
+    proxied: tuple[FlaskClient, Runtime, Config], monkeypatch: pytest.MonkeyPatch, signed_url: str
+) -> None:
+    """Twilio's back end signs either form (the SDK's check); the configured URL is tried first."""
+    client, runtime, config = proxied
+    params = form()
+    signature = sign(config.webhook_auth_token, signed_url, params)
+    signed: list[str] = []
+    compute = RequestValidator.compute_signature
+
+    def recording(self: RequestValidator, uri: str, params: dict[str, str], *rest: object) -> str:
+        signed.append(uri)
+        return compute(self, uri, params)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(RequestValidator, "compute_signature", recording)
+    response = client.post("http://localhost" + WEBHOOK, data=params, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    assert len(rows(runtime.db, Message, Message.direction == "in")) == 1
+    assert signed[0] == PUBLIC_URL + WEBHOOK
+    assert len(signed) == (1 if signed_url == PUBLIC_URL + WEBHOOK else 3)
 
 
 # --- behind a proxy: the service sees http://localhost, Twilio signed the public URL ------------------

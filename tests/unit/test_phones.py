@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dialogs import phones
 from dialogs.phones import OLD_PREFIXES, MobileCheck, check_mobile, mask_phone, normalize_phone
 
 EXPECTED_OLD_PREFIXES = {
@@ -89,3 +90,24 @@ def test_any_current_mobile_round_trips_through_its_mask(raw: str) -> None:
     e164 = normalize_phone(raw)
     assert e164 == "+84" + raw[1:]
     assert mask_phone(e164) == raw[:4] + "***" + raw[-3:]
+
+
+def test_a_vn_mobile_in_e164_is_returned_without_a_parse_and_as_the_parse_returns_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fast path (a sender as providers send it) agrees with the full parse on every prefix."""
+    import random
+
+    rng = random.Random(84)
+    raws = [f"+84{prefix:03d}{rng.randrange(10**n):0{n}d}" for prefix in range(1000) for n in (5, 6, 7, 8)]
+    full = {raw: phones._normalize(raw, "VN") for raw in raws}
+    fast = [raw for raw in raws if phones._VN_MOBILE_E164.fullmatch(raw)]
+    assert len(fast) > 300  # the mobile prefixes, at their one right length
+    assert all(full[raw] == raw for raw in fast)
+    assert all(check_mobile(raw).problem is None for raw in fast)
+    parsed: list[str] = []
+    monkeypatch.setattr(phones, "_parse", lambda raw, region: parsed.append(raw))
+    phones._normalize.cache_clear()
+    assert [normalize_phone(raw) for raw in fast] == fast
+    assert parsed == []
+    assert normalize_phone("+84912345678", "US") == "+84912345678"  # E.164 does not depend on the region
