@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, and_, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -46,24 +46,37 @@ class Outcome:
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
+    """Due outbound messages. The direction is compared as `direction || ''`, which no index can
+    serve, so the queue is always read through ix_message_outbox (status, priority, id).
+
+    SQLite keeps no statistics unless told to ANALYZE. With none, it read the queue through
+    ix_message_recent (direction, created_at), that is every outbound message ever sent. An idle
+    sender's poll then held a read snapshot for milliseconds. Under load, SQLite could not finish a
+    checkpoint past that snapshot, so the WAL grew and every process slowed (`docs/benchmarks.md`,
+    fifth round).
+    """
     m = MESSAGE
     return and_(
-        m.c.direction == "out",
+        m.c.direction.concat("") == "out",
         m.c.status == "queued",
         or_(m.c.next_attempt_at.is_(None), m.c.next_attempt_at <= now),
     )
 
 
+def _due_ids(now: datetime) -> Select[tuple[int]]:
+    return select(MESSAGE.c.id).where(_due(now))
+
+
 def any_due(db: Engine, now: datetime) -> bool:
     """Whether a message is waiting, read without a write transaction (an idle sender's poll)."""
     with reading(db) as conn:
-        return conn.execute(select(MESSAGE.c.id).where(_due(now)).limit(1)).first() is not None
+        return conn.execute(_due_ids(now).limit(1)).first() is not None
 
 
 def claim(db: Engine, name: str, now: datetime, limit: int, ids: Sequence[int] | None = None) -> list[Claimed]:
     """Mark up to `limit` due messages as being sent by `name` (priority, then age); what was claimed."""
     m = MESSAGE
-    due = select(m.c.id).where(_due(now))
+    due = _due_ids(now)
     if ids is not None:
         due = due.where(m.c.id.in_(ids))
     due = due.order_by(m.c.priority, m.c.id).limit(limit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -233,4 +234,32 @@ def test_an_idle_senders_look_at_the_outbox_does_not_wait_for_the_sqlite_writer(
         assert any_due(db, clock.now) is False
         writer.commit()
     assert any_due(db, clock.now) is True
+    db.dispose()
+
+
+def test_on_sqlite_the_outbox_is_read_through_its_own_index_without_statistics(tmp_path: Path, clock: Clock) -> None:
+    """With no ANALYZE (SQLite's usual state) the poll and the claim still walk ix_message_outbox,
+    not ix_message_recent: that one holds every outbound message ever sent."""
+    from sqlalchemy import event
+
+    db = make_engine(f"sqlite:///{tmp_path / 'f0care.db'}")
+    create_schema(db)
+    queue(db, clock, "+84987000001")
+    seen: list[tuple[str, Any]] = []
+
+    @event.listens_for(db, "before_cursor_execute")
+    def _keep(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if "FROM message" in statement and "status" in statement:
+            seen.append((statement, parameters))
+
+    assert any_due(db, clock.now) is True
+    assert Outbox(db, ScriptedSender(), clock=clock).run_once() == 1
+    event.remove(db, "before_cursor_execute", _keep)
+    polls_and_claims = [(sql, params) for sql, params in seen if "next_attempt_at" in sql]
+    assert len(polls_and_claims) == 2
+    with db.connect() as conn:
+        for sql, params in polls_and_claims:
+            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+            assert "ix_message_outbox" in plan
+            assert "ix_message_recent" not in plan
     db.dispose()
