@@ -43,6 +43,7 @@ def assert_nothing_stored(runtime: Runtime) -> None:
         pytest.param({"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"}, id="forged"),
         pytest.param({}, id="missing"),
         pytest.param({"X-Twilio-Signature": ""}, id="empty"),
+        pytest.param({"X-Twilio-Signature": "chữ ký giả"}, id="not-ascii"),
     ],
 )
 def test_a_post_without_a_valid_signature_is_refused_and_nothing_is_stored(
