@@ -41,7 +41,9 @@ VIEW_COLUMNS = tuple(_VIEW_COLUMNS)  # what a PatientView is read from (models.m
 _INSERT_MANY = insert(PATIENTS).returning(PATIENTS.c.id, PATIENTS.c.code, sort_by_parameter_order=True)
 # Built once: building a statement per message costs more than running it. The statuses are
 # written into the SQL: an IN of bound values is rendered again on every execution.
-_LIVE_IN_SQL = PATIENTS.c.status.in_([literal_column(f"'{status}'") for status in LIVE if status.isalpha()])
+if not all(status.isalpha() for status in LIVE):  # they are written into the SQL as they are
+    raise ValueError(f"patient statuses must be plain words: {LIVE}")
+_LIVE_IN_SQL = PATIENTS.c.status.in_([literal_column(f"'{status}'") for status in LIVE])
 _LIVE_ON_PHONE = (
     select(*(PATIENTS.c[name] for name in _VIEW_COLUMNS))
     .where(PATIENTS.c.phone == bindparam("b_phone"), _LIVE_IN_SQL)
